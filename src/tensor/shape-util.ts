@@ -1,0 +1,54 @@
+/** Small helpers on shapes (number[]), shared by tensors, ops and the graph. */
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function formatShape(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}
+
+/** Largest element count we allow: TypedArrays index with 32-bit ints, and kernels use int32 arithmetic. */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Throws unless `shape` is a list of non-negative integers whose product fits MAX_ELEMENTS. */
+export function assertValidShape(shape: unknown, argName: string): asserts shape is number[] {
+  if (!Array.isArray(shape)) {
+    throw new Error(`${argName}: expected a shape (array of non-negative integers), got ${describe(shape)}`);
+  }
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new Error(`${argName}: expected a shape of non-negative integers, got ${formatShape(shape as number[])}`);
+    }
+    n *= d;
+  }
+  if (n > MAX_ELEMENTS) {
+    throw new Error(`${argName}: shape ${formatShape(shape)} has ${n} elements, more than the ${MAX_ELEMENTS} a tensor can hold`);
+  }
+}
+
+/** A short description of any value, for error messages. */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
+  if (Array.isArray(x)) return `array of length ${x.length}`;
+  if (typeof x === 'object') {
+    const ctor = (x as object).constructor?.name;
+    if (ctor === 'Tensor' || ctor === 'SymbolicTensor') {
+      const t = x as { shape: readonly (number | null)[]; dtype: string };
+      return `${ctor} ${t.dtype} ${formatShape(t.shape)}`;
+    }
+    return ctor ? `${ctor} object` : 'object';
+  }
+  if (typeof x === 'string') return JSON.stringify(x);
+  return `${typeof x} ${String(x)}`;
+}
