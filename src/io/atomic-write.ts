@@ -1,0 +1,82 @@
+/**
+ * Atomic file writes: the bytes go to a temporary file in the destination's own directory, are flushed
+ * to disk (fsync), then renamed over the destination. A crash or a full disk midway leaves either the
+ * old file or the new one, never a half-written model or dataset. Rename is only atomic within one
+ * file system, which is why the temporary file sits next to the target rather than in os.tmpdir().
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+function tempPathFor(target: string): string {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  return path.join(dir, `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function checkArgs(target: unknown, bytes: unknown): asserts target is string {
+  if (typeof target !== 'string' || target.length === 0) {
+    throw new Error(`path: expected a non-empty string, got ${JSON.stringify(target)}`);
+  }
+  if (!(bytes instanceof Uint8Array)) {
+    throw new Error(`bytes: expected a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
+  }
+}
+
+/** Writes `bytes` to `target` atomically (synchronous). */
+export function writeFileAtomicSync(target: string, bytes: Uint8Array): void {
+  checkArgs(target, bytes);
+  const tmp = tempPathFor(target);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(tmp, 'wx', 0o644);
+    let written = 0;
+    while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  syncDirectorySync(path.dirname(target));
+}
+
+/** Writes `bytes` to `target` atomically; resolves once the data and the rename are on disk. */
+export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
+  checkArgs(target, bytes);
+  const tmp = tempPathFor(target);
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(tmp, 'wx', 0o644);
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
+      written += bytesWritten;
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.promises.rename(tmp, target);
+  } catch (err) {
+    if (handle !== undefined) await handle.close();
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  syncDirectorySync(path.dirname(target));
+}
+
+/** Makes the rename itself durable. Best effort: some platforms (Windows) cannot open a directory. */
+function syncDirectorySync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Not fatal: the file is complete and renamed; only its durability across a power cut is weaker.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
