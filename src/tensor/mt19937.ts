@@ -1,0 +1,113 @@
+/**
+ * The Mersenne Twister MT19937 as NumPy's legacy RandomState drives it: 624 words of state, a position,
+ * seeding by one 32-bit integer (init_genrand) or by an array of them (init_by_array).
+ */
+export const MT_STATE_WORDS = 624;
+const SHIFT_M = 397;
+const MATRIX_A = 0x9908b0df;
+const UPPER_MASK = 0x80000000;
+const LOWER_MASK = 0x7fffffff;
+
+export class MT19937 {
+  /** The state words; `pos` is the next word to temper, MT_STATE_WORDS means "twist first". */
+  readonly key = new Uint32Array(MT_STATE_WORDS);
+  pos = MT_STATE_WORDS;
+
+  /** NumPy's mt19937_seed: what np.random.seed(int) uses. */
+  seedInt(seed: number): void {
+    const key = this.key;
+    let s = seed >>> 0;
+    for (let i = 0; i < MT_STATE_WORDS; i++) {
+      key[i] = s;
+      s = (Math.imul(1812433253, s ^ (s >>> 30)) + i + 1) >>> 0;
+    }
+    this.pos = MT_STATE_WORDS;
+  }
+
+  /** NumPy's mt19937_init_by_array: what np.random.seed(array) uses. */
+  seedArray(initKey: ArrayLike<number>): void {
+    const mt = this.key;
+    const n = MT_STATE_WORDS;
+    const len = initKey.length;
+    this.seedInt(19650218);
+    let i = 1;
+    let j = 0;
+    for (let k = Math.max(n, len); k > 0; k--) {
+      const prev = mt[i - 1];
+      mt[i] = ((mt[i] ^ Math.imul(prev ^ (prev >>> 30), 1664525)) + (initKey[j] >>> 0) + j) >>> 0;
+      i++;
+      j++;
+      if (i >= n) {
+        mt[0] = mt[n - 1];
+        i = 1;
+      }
+      if (j >= len) j = 0;
+    }
+    for (let k = n - 1; k > 0; k--) {
+      const prev = mt[i - 1];
+      mt[i] = ((mt[i] ^ Math.imul(prev ^ (prev >>> 30), 1566083941)) - i) >>> 0;
+      i++;
+      if (i >= n) {
+        mt[0] = mt[n - 1];
+        i = 1;
+      }
+    }
+    mt[0] = 0x80000000; // guarantees a non-zero state
+  }
+
+  /** Regenerates all 624 words (the "twist"). */
+  private twist(): void {
+    const key = this.key;
+    const n = MT_STATE_WORDS;
+    let i = 0;
+    for (; i < n - SHIFT_M; i++) {
+      const y = (key[i] & UPPER_MASK) | (key[i + 1] & LOWER_MASK);
+      key[i] = key[i + SHIFT_M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+    }
+    for (; i < n - 1; i++) {
+      const y = (key[i] & UPPER_MASK) | (key[i + 1] & LOWER_MASK);
+      key[i] = key[i + SHIFT_M - n] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+    }
+    const y = (key[n - 1] & UPPER_MASK) | (key[0] & LOWER_MASK);
+    key[n - 1] = key[SHIFT_M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+    this.pos = 0;
+  }
+
+  /** The next tempered 32-bit output, as a non-negative number. */
+  next32(): number {
+    if (this.pos >= MT_STATE_WORDS) this.twist();
+    let y = this.key[this.pos++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** A double in [0, 1) from 53 random bits: 27 from one draw, 26 from the next (random_sample). */
+  nextDouble(): number {
+    const a = this.next32() >>> 5;
+    const b = this.next32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** A uniform integer in [0, max] by masked rejection (NumPy's random_interval, used by shuffle). */
+  interval(max: number): number {
+    if (max === 0) return 0;
+    const mask = maskFor(max);
+    let value: number;
+    while ((value = (this.next32() & mask) >>> 0) > max);
+    return value;
+  }
+}
+
+/** The smallest 2^k - 1 that is >= n (n < 2^32). */
+export function maskFor(n: number): number {
+  let m = n >>> 0;
+  m |= m >>> 1;
+  m |= m >>> 2;
+  m |= m >>> 4;
+  m |= m >>> 8;
+  m |= m >>> 16;
+  return m >>> 0;
+}
