@@ -1,0 +1,133 @@
+/**
+ * A compiled plan: the operations one `Session.run` signature needs, in topological order, each with its
+ * input tensors, its output buffer and its prepared state bound once. Running the plan is a flat loop of
+ * `compute` calls over arrays: no lookups, no allocation. Placeholder values are patched into the steps'
+ * input arrays before each run (zero-copy: the feed tensors are read directly).
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { allocArray } from '../tensor/dtype.js';
+import { formatShape, sizeOf } from '../tensor/shape-util.js';
+import type { OpDef, TensorSpec } from './op-def.js';
+import { Constant, Operation, Placeholder, SymbolicTensor } from './symbolic.js';
+import { Variable } from './variable.js';
+
+export type Fetch = SymbolicTensor | Operation;
+
+interface Step {
+  readonly def: OpDef;
+  readonly inputs: Tensor[];
+  readonly out: Tensor | null;
+  readonly attrs: unknown;
+  readonly state: unknown;
+}
+
+/** Where a fed placeholder's tensor goes: steps[stepIndex].inputs[inputIndex]. */
+interface FeedSite { stepIndex: number; inputIndex: number }
+
+export class Plan {
+  readonly steps: Step[] = [];
+  /** Placeholders this plan reads, with the sites their tensors are patched into. */
+  readonly placeholders: Placeholder[] = [];
+  private readonly feedSites: FeedSite[][] = [];
+  /** Per fetch: a buffer to copy, or the index of a placeholder whose feed is returned, or null (an Operation). */
+  private readonly fetchBuffers: (Tensor | number | null)[] = [];
+  private readonly currentFeeds: Tensor[] = [];
+  /** How many times this plan ran (tests use it to prove reuse). */
+  runs = 0;
+
+  constructor(fetches: readonly Fetch[], feeds: ReadonlyMap<Placeholder, Tensor>) {
+    const order = topologicalOrder(fetches);
+    const values = new Map<SymbolicTensor, Tensor>();
+    const placeholderIndex = new Map<Placeholder, number>();
+    for (const node of order) {
+      const out = node.output;
+      if (node.source === 'placeholder') {
+        const ph = out as Placeholder;
+        const fed = feeds.get(ph);
+        if (fed === undefined) {
+          throw new Error(`feeds: placeholder '${ph.name}' (${ph.dtype} ${formatShape(ph.shape)}) needs a value, none was fed`);
+        }
+        placeholderIndex.set(ph, this.placeholders.length);
+        this.placeholders.push(ph);
+        this.feedSites.push([]);
+        this.currentFeeds.push(fed);
+        values.set(ph, fed);
+        continue;
+      }
+      if (node.source === 'variable') { values.set(out!, (out as Variable).value); continue; }
+      if (node.source === 'const') { values.set(out!, (out as Constant).value); continue; }
+      const def = node.op!;
+      const inputSpecs: TensorSpec[] = node.inputs.map((t) => values.get(t)!);
+      let spec: TensorSpec | null;
+      try {
+        spec = def.infer(inputSpecs, node.attrs);
+      } catch (e) {
+        throw new Error(`${(e as Error).message} (in node '${node.name}' with the fed shapes)`);
+      }
+      const buffer = spec === null ? null : new Tensor(allocArray(spec.dtype, sizeOf(spec.shape as number[])), spec.shape as number[]);
+      const stepIndex = this.steps.length;
+      node.inputs.forEach((t, inputIndex) => {
+        const p = placeholderIndex.get(t as Placeholder);
+        if (p !== undefined) this.feedSites[p].push({ stepIndex, inputIndex });
+      });
+      const state = def.prepare ? def.prepare(inputSpecs, spec, node.attrs) : undefined;
+      this.steps.push({ def, inputs: node.inputs.map((t) => values.get(t)!), out: buffer, attrs: node.attrs, state });
+      if (buffer !== null) values.set(out!, buffer);
+    }
+    for (const f of fetches) {
+      if (f instanceof Operation) this.fetchBuffers.push(null);
+      else if (placeholderIndex.has(f as Placeholder)) this.fetchBuffers.push(placeholderIndex.get(f as Placeholder)!);
+      else this.fetchBuffers.push(values.get(f)!);
+    }
+  }
+
+  /** Points every use of placeholder `index` at `t` (already validated against the plan's shapes). */
+  bindFeed(index: number, t: Tensor): void {
+    this.currentFeeds[index] = t;
+    const sites = this.feedSites[index];
+    for (let i = 0; i < sites.length; i++) this.steps[sites[i].stepIndex].inputs[sites[i].inputIndex] = t;
+  }
+
+  execute(): void {
+    const steps = this.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i];
+      s.def.compute(s.inputs, s.out, s.attrs, s.state);
+    }
+    this.runs++;
+  }
+
+  /** Copies of the fetched values (the buffers are overwritten by the next run). */
+  results(): (Tensor | null)[] {
+    return this.fetchBuffers.map((b) => {
+      if (b === null) return null;
+      if (typeof b === 'number') return this.currentFeeds[b].clone();
+      return b.clone();
+    });
+  }
+}
+
+/** Post-order DFS from the fetches: every needed operation once, inputs before users. */
+export function topologicalOrder(fetches: readonly Fetch[]): Operation[] {
+  const order: Operation[] = [];
+  const state = new Map<Operation, 1 | 2>(); // 1 visiting, 2 done
+  const stack: { node: Operation; next: number }[] = [];
+  for (const f of fetches) {
+    const root = f instanceof Operation ? f : f.node;
+    if (state.has(root)) continue;
+    stack.push({ node: root, next: 0 });
+    state.set(root, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.node.inputs.length) {
+        const child = top.node.inputs[top.next++].node;
+        if (!state.has(child)) { state.set(child, 1); stack.push({ node: child, next: 0 }); }
+        continue;
+      }
+      stack.pop();
+      state.set(top.node, 2);
+      order.push(top.node);
+    }
+  }
+  return order;
+}
