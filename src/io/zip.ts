@@ -73,15 +73,20 @@ export function readZip(bytes: Uint8Array, source = 'bytes'): ZipEntry[] {
     records.push(rec.record);
     pos = rec.next;
   }
-  // Entries cannot share bytes: this keeps overlapping records (a known zip-bomb trick) from
-  // inflating the same compressed data over and over.
-  const compressedTotal = records.reduce((n, rec) => n + rec.compressedSize, 0);
-  if (compressedTotal > cdOffset) r.fail(`entries claim ${compressedTotal} compressed bytes, more than the ${cdOffset} bytes before the central directory`);
+  const spans = records.map((rec) => ({ rec, ...locateData(r, rec, cdOffset) }));
+  // Entries may not share bytes: overlapping records are a known zip-bomb trick (the same compressed
+  // data inflated again and again) and never occur in an archive written by a real zip tool.
+  const byOffset = spans.slice().sort((a, b) => a.rec.localOffset - b.rec.localOffset);
+  for (let i = 1; i < byOffset.length; i++) {
+    if (byOffset[i].rec.localOffset < byOffset[i - 1].end) {
+      r.fail(`entries ${JSON.stringify(byOffset[i - 1].rec.name)} and ${JSON.stringify(byOffset[i].rec.name)} overlap`);
+    }
+  }
   const seen = new Set<string>();
-  return records.map((rec) => {
+  return spans.map(({ rec, start, end }) => {
     if (seen.has(rec.name)) r.fail(`duplicate entry name ${JSON.stringify(rec.name)}`);
     seen.add(rec.name);
-    return { name: rec.name, data: readEntryData(r, rec, cdOffset) };
+    return { name: rec.name, data: decodeEntry(r, rec, r.bytes.subarray(start, end)) };
   });
 }
 
@@ -189,16 +194,22 @@ function cp437ish(b: Uint8Array): string {
   return s;
 }
 
-function readEntryData(r: Reader, rec: CentralRecord, cdOffset: number): Uint8Array {
+/** Where an entry's data lies: after its local header, before the central directory. */
+function locateData(r: Reader, rec: CentralRecord, cdOffset: number): { start: number; end: number } {
   const label = `entry ${JSON.stringify(rec.name)}`;
-  if (rec.flags & FLAG_ENCRYPTED) r.fail(`${label} is encrypted (not supported)`);
   const p = rec.localOffset;
   r.need(p, 30, `local header of ${label}`);
   if (r.u32(p) !== SIG_LOCAL) r.fail(`bad local header signature for ${label} at offset ${p}`);
-  const start = p + 30 + r.u16(p + 26) + r.u16(p + 28);
+  const nameLen = r.u16(p + 26);
+  const start = p + 30 + nameLen + r.u16(p + 28);
   const end = start + rec.compressedSize;
   if (end > cdOffset) r.fail(`${label} data [${start}, ${end}) runs into the central directory at ${cdOffset} (truncated?)`);
-  const raw = r.bytes.subarray(start, end);
+  return { start, end };
+}
+
+function decodeEntry(r: Reader, rec: CentralRecord, raw: Uint8Array): Uint8Array {
+  const label = `entry ${JSON.stringify(rec.name)}`;
+  if (rec.flags & FLAG_ENCRYPTED) r.fail(`${label} is encrypted (not supported)`);
   let data: Uint8Array;
   if (rec.method === METHOD_STORED) {
     if (rec.compressedSize !== rec.uncompressedSize) r.fail(`stored ${label} has compressed size ${rec.compressedSize} != uncompressed size ${rec.uncompressedSize}`);
