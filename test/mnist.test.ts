@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadMnist } from '../src/data/mnist.js';
+
+test('loadMnist: shapes, dtypes, value ranges, labels, and a cached second call', async () => {
+  const t0 = performance.now();
+  const m = await loadMnist();
+  const firstMs = performance.now() - t0;
+  assert.deepEqual(m.xTrain.shape, [50000, 28, 28]);
+  assert.deepEqual(m.xValid.shape, [10000, 28, 28]);
+  assert.deepEqual(m.xTest.shape, [10000, 28, 28]);
+  assert.deepEqual(m.yTrain.shape, [50000]);
+  assert.deepEqual(m.yValid.shape, [10000]);
+  assert.deepEqual(m.yTest.shape, [10000]);
+  for (const x of [m.xTrain, m.xValid, m.xTest]) assert.equal(x.dtype, 'float32');
+  for (const y of [m.yTrain, m.yValid, m.yTest]) assert.equal(y.dtype, 'int32');
+
+  // The well-known first labels: a 5 opens the training set, a 7 the test set.
+  assert.equal(m.yTrain.data[0], 5);
+  assert.equal(m.yTest.data[0], 7);
+
+  // Pixels are bytes / 255: within [0, 1], both ends reached, each value k/255 for an integer k.
+  for (const x of [m.xTrain, m.xValid, m.xTest]) {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (let i = 0; i < x.data.length; i++) {
+      const v = x.data[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+    assert.equal(min, 0);
+    assert.equal(max, 1);
+    const mean = sum / x.data.length;
+    assert.ok(mean > 0.11 && mean < 0.15, `mean pixel ${mean}`); // MNIST's mean intensity is about 0.13
+  }
+  for (let i = 0; i < 5000; i++) {
+    const k = m.xTrain.data[i * 157] * 255;
+    assert.ok(Math.abs(k - Math.round(k)) < 1e-4, `pixel ${i * 157} = ${m.xTrain.data[i * 157]} is not k/255`);
+  }
+
+  // Label histograms: digits 0-9 only, each between 8% and 12.5% of every split.
+  for (const y of [m.yTrain, m.yValid, m.yTest]) {
+    const counts = new Array(10).fill(0);
+    for (const v of y.data) {
+      assert.ok(v >= 0 && v <= 9, `label ${v}`);
+      counts[v]++;
+    }
+    for (const c of counts) assert.ok(c > 0.08 * y.size && c < 0.125 * y.size, `histogram ${counts}`);
+  }
+
+  const t1 = performance.now();
+  const again = await loadMnist();
+  assert.equal(again, m, 'second call returns the cached object');
+  assert.ok(performance.now() - t1 < 5, 'cached call is free');
+  assert.ok(firstMs < 1500, `first load took ${firstMs.toFixed(0)} ms`);
+  console.log(`# loadMnist: first call ${firstMs.toFixed(0)} ms`);
+});
