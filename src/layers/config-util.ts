@@ -1,0 +1,29 @@
+/** Option parsing shared by the layers: sizes as a number or a pair, and Keras' initializer configs. */
+import { describe } from '../tensor/shape-util.js';
+import type { Initializer } from '../graph/variable.js';
+import type { Padding } from '../kernels/shape.js';
+
+export function pairArg(arg: string, v: unknown): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : v;
+  if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new Error(`${arg}: expected a positive integer or a pair of them, got ${describe(v)}`);
+  }
+  return [p[0], p[1]];
+}
+
+export function paddingArg(v: unknown): Padding {
+  const p = v ?? 'valid';
+  if (p !== 'same' && p !== 'valid') throw new Error(`padding: expected 'same' or 'valid', got ${describe(v)}`);
+  return p;
+}
+
+/** Keras/TensorFlow.js serialisation of an initializer: {class_name, config}. */
+export function initializerConfig(init: string | Initializer): { class_name: string; config: Record<string, unknown> } {
+  if (typeof init === 'function') return { class_name: 'Custom', config: {} };
+  const classNames: Record<string, string> = {
+    heNormal: 'HeNormal', he_normal: 'HeNormal', glorotUniform: 'GlorotUniform', glorot_uniform: 'GlorotUniform',
+    zeros: 'Zeros', ones: 'Ones',
+  };
+  const className = classNames[init] ?? init;
+  return { class_name: className, config: className === 'Zeros' || className === 'Ones' ? {} : { seed: null } };
+}

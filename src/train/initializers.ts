@@ -1,0 +1,56 @@
+/**
+ * Weight initializers (Keras names and rules), drawing from the library's NumPy-compatible generator so
+ * `random.seed(s)` makes runs reproduce. Fans follow Keras: dense kernel (in, out); conv kernel
+ * (kh, kw, in, out) has fan_in = kh·kw·in and fan_out = kh·kw·out.
+ */
+import type { DType } from '../tensor/dtype.js';
+import { Tensor, zeros as zerosTensor } from '../tensor/tensor.js';
+import { describe } from '../tensor/shape-util.js';
+import { truncatedNormal, uniform } from '../tensor/random.js';
+import type { Initializer } from '../graph/variable.js';
+
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
+  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
+  let receptive = 1;
+  for (let i = 0; i < shape.length - 2; i++) receptive *= shape[i];
+  return { fanIn: shape[shape.length - 2] * receptive, fanOut: shape[shape.length - 1] * receptive };
+}
+
+function floatDType(dtype: DType): 'float32' | 'float64' {
+  if (dtype === 'int32') throw new Error('dtype: random initializers need a float dtype, got int32');
+  return dtype;
+}
+
+export const zeros = (): Initializer => (shape, dtype) => zerosTensor(shape, dtype);
+export const ones = (): Initializer => (shape, dtype) => { const t = zerosTensor(shape, dtype); t.data.fill(1); return t; };
+
+/** He normal: truncated normal (within 2σ), σ = √(2 / fan_in), as the brief's Keras rule. */
+export const heNormal = (): Initializer => (shape, dtype) => {
+  const { fanIn } = computeFans(shape);
+  return truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), floatDType(dtype));
+};
+
+/** Glorot (Xavier) uniform: U(−l, l), l = √(6 / (fan_in + fan_out)). */
+export const glorotUniform = (): Initializer => (shape, dtype) => {
+  const { fanIn, fanOut } = computeFans(shape);
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  const t = uniform(-limit, limit, shape) as Tensor;
+  return t.dtype === dtype ? t : t.astype(dtype);
+};
+
+export type InitializerName = 'zeros' | 'ones' | 'heNormal' | 'glorotUniform';
+const byName: Record<string, () => Initializer> = {
+  zeros, ones, heNormal, glorotUniform,
+  // Keras' snake_case spellings are accepted too
+  he_normal: heNormal, glorot_uniform: glorotUniform,
+};
+
+/** An initializer from its name, or the function itself. */
+export function getInitializer(arg: string, init: InitializerName | string | Initializer): Initializer {
+  if (typeof init === 'function') return init;
+  const make = typeof init === 'string' ? byName[init] : undefined;
+  if (!make) throw new Error(`${arg}: expected one of ${Object.keys(byName).join(', ')} or a function, got ${describe(init)}`);
+  return make();
+}
