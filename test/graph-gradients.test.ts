@@ -1,0 +1,109 @@
+/** Every op's gradient, built by autodiff and run through a Session, against central differences in float64. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ops from '../src/api/ops.js';
+import { softmaxCrossEntropy } from '../src/train/losses.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { placeholder } from '../src/graph/symbolic.js';
+import { gradients } from '../src/graph/gradients.js';
+import { seededRandom } from './gradcheck.js';
+import { checkGraphGradients, randomTensor } from './graph-helpers.js';
+
+const rand = seededRandom(1234);
+const rt = (shape: number[], scale = 1) => randomTensor(shape, rand, scale);
+/** Values bounded away from 0 (for division, and for relu's kink). */
+const awayFromZero = (shape: number[]) => {
+  const t = rt(shape);
+  for (let i = 0; i < t.size; i++) t.data[i] = Math.sign(t.data[i] || 1) * (0.5 + Math.abs(t.data[i]));
+  return t;
+};
+
+test('add, sub, mul, div with broadcasting (same shape, bias row, scalar, general)', () => {
+  const cases: [number[], number[]][] = [[[3, 4], [3, 4]], [[2, 3, 4], [4]], [[3, 4], []], [[2, 1, 4], [3, 1]], [[1], [2, 3]]];
+  for (const [sa, sb] of cases) {
+    for (const name of ['add', 'sub', 'mul', 'div'] as const) {
+      checkGraphGradients(`${name} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`, [rt(sa), awayFromZero(sb)], ([a, b]) => ops[name](a, b));
+    }
+  }
+});
+
+test('matMul with every combination of transposes', () => {
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) {
+      const a = rt(ta ? [4, 3] : [3, 4]);
+      const b = rt(tb ? [5, 4] : [4, 5]);
+      checkGraphGradients(`matMul ${ta} ${tb}`, [a, b], ([x, y]) => ops.matMul(x, y, ta, tb));
+    }
+  }
+});
+
+test('relu, sigmoid, tanh, neg, softmax', () => {
+  checkGraphGradients('relu', [awayFromZero([3, 5])], ([x]) => ops.relu(x));
+  checkGraphGradients('sigmoid', [rt([3, 5], 3)], ([x]) => ops.sigmoid(x));
+  checkGraphGradients('tanh', [rt([3, 5], 2)], ([x]) => ops.tanh(x));
+  checkGraphGradients('neg', [rt([4])], ([x]) => ops.neg(x));
+  checkGraphGradients('softmax', [rt([3, 6], 3)], ([x]) => ops.softmax(x));
+});
+
+test('reshape, sum and mean (all axes, one axis, keepDims), cast float64 → float64', () => {
+  checkGraphGradients('reshape', [rt([2, 3, 4])], ([x]) => ops.reshape(x, [-1, 6]));
+  checkGraphGradients('sum all', [rt([2, 3, 4])], ([x]) => ops.sum(x));
+  checkGraphGradients('sum axis 1', [rt([2, 3, 4])], ([x]) => ops.sum(x, 1));
+  checkGraphGradients('mean all', [rt([2, 3, 4])], ([x]) => ops.mean(x));
+  checkGraphGradients('mean axes [0, 2] keepDims', [rt([2, 3, 4])], ([x]) => ops.mean(x, [0, -1], true));
+  checkGraphGradients('cast', [rt([5])], ([x]) => ops.cast(x, 'float64'));
+});
+
+test('conv2d: same and valid padding, strides 1 and 2, gradients for x and filter', () => {
+  const geometries: { x: number[]; f: number[]; s: [number, number]; pad: 'same' | 'valid' }[] = [
+    { x: [2, 5, 5, 2], f: [3, 3, 2, 3], s: [1, 1], pad: 'same' },
+    { x: [1, 6, 5, 3], f: [2, 3, 3, 2], s: [2, 2], pad: 'same' },
+    { x: [2, 6, 6, 1], f: [3, 2, 1, 2], s: [2, 1], pad: 'valid' },
+  ];
+  for (const g of geometries) {
+    checkGraphGradients(`conv2d ${g.pad} ${g.s}`, [rt(g.x), rt(g.f)], ([x, f]) => ops.conv2d(x, f, g.s, g.pad));
+  }
+});
+
+test('maxPool and avgPool: valid and same, overlapping and not', () => {
+  for (const pad of ['valid', 'same'] as const) {
+    for (const [k, s] of [[2, 2], [3, 1]] as const) {
+      checkGraphGradients(`maxPool ${pad} k${k} s${s}`, [rt([2, 5, 5, 2])], ([x]) => ops.maxPool(x, k, s, pad));
+      checkGraphGradients(`avgPool ${pad} k${k} s${s}`, [rt([2, 5, 5, 2])], ([x]) => ops.avgPool(x, k, s, pad));
+    }
+  }
+});
+
+test('softmaxCrossEntropy: gradient for the logits and for the labels', () => {
+  const labels = rt([4, 5]);
+  for (let i = 0; i < labels.size; i++) labels.data[i] = Math.abs(labels.data[i]);
+  checkGraphGradients('softmaxCrossEntropy', [labels, rt([4, 5], 4)], ([y, z]) => softmaxCrossEntropy(y, z));
+});
+
+test('a tensor used twice accumulates both gradients; a chain through several ops', () => {
+  checkGraphGradients('x*x + x', [rt([3, 3])], ([x]) => ops.add(ops.mul(x, x), x));
+  checkGraphGradients('dense chain', [rt([4, 6]), rt([6, 3]), rt([3])],
+    ([x, w, b]) => ops.softmax(ops.tanh(ops.add(ops.matMul(x, w), b))));
+});
+
+test('gradients are pruned: no input gradient is built for a first conv layer, null for unrelated xs', () => {
+  const x = placeholder('float64', [null, 5, 5, 1]);
+  const f = placeholder('float64', [3, 3, 1, 2]);
+  const other = placeholder('float64', [2]);
+  const loss = ops.sum(ops.conv2d(x, f, 1, 'same'));
+  const [df, dOther] = gradients(loss, [f, other]);
+  assert.ok(df);
+  assert.equal(dOther, null);
+  const names: string[] = [];
+  const walk = (t: typeof df) => { names.push(t!.node.op?.name ?? 'source'); t!.node.inputs.forEach(walk); };
+  walk(df);
+  assert.ok(names.includes('Conv2DBackpropFilter'));
+  assert.ok(!names.includes('Conv2DBackpropInput'), 'no dx for the first layer');
+});
+
+test('int32 outputs (argMax, equal) carry no gradient', () => {
+  const x = placeholder('float64', [3, 4]);
+  const loss = ops.mean(ops.cast(ops.argMax(x, 1), 'float64'));
+  assert.deepEqual(gradients(loss, [x]), [null]);
+  assert.ok(new Tensor(new Float64Array(1), []));
+});
