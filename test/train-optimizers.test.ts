@@ -26,7 +26,7 @@ test('Adam: two steps on loss = w0² + 3·w1², lr 0.1, worked by hand', () => {
   sess.run(step);
   const lr2 = 0.1 * Math.sqrt(1 - 0.999 ** 2) / (1 - 0.9 ** 2);
   assert.ok(Math.abs(lr2 - 0.0235316725327) < 1e-12);
-  assert.ok(Math.abs(w.value.data[0] - (0.9000000158113858 - lr2 * 0.36 / Math.sqrt(0.007236))) < 1e-8);
+  assert.ok(Math.abs(w.value.data[0] - (0.9000000158113858 - lr2 * 0.36 / Math.sqrt(0.007236))) < 1e-7);
   assert.ok(Math.abs(w.value.data[0] - 0.8004122550985358) < 1e-12, `w0 = ${w.value.data[0]}`);
   assert.ok(Math.abs(w.value.data[1] - -1.8001664901480179) < 1e-12, `w1 = ${w.value.data[1]}`);
 });
