@@ -19,7 +19,13 @@ interface Case {
 
 // Written by scripts/gen_print_fixtures.py from NumPy; the test runs from dist/test, the fixtures stay in test/.
 const fixturePath = fileURLToPath(new URL('../../test/fixtures/print/cases.json', import.meta.url));
-const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as { numpy: string; cases: Case[] };
+interface ScalarList {
+  name: string;
+  dtype: 'float32' | 'float64';
+  values: string[];
+  str: string[];
+}
+const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as { numpy: string; cases: Case[]; scalars: ScalarList[] };
 
 function parsePythonFloat(text: string): number {
   if (text === 'nan') return NaN;
@@ -44,7 +50,7 @@ function dataOf(c: Case): TypedArray {
 
 test(`fixtures cover what the brief asks for (NumPy ${fixture.numpy})`, () => {
   const cases = fixture.cases;
-  assert.ok(cases.length > 300, `only ${cases.length} cases`);
+  assert.ok(cases.length > 200, `only ${cases.length} cases`);
   for (const dtype of ['float32', 'float64', 'int32']) assert.ok(cases.some((c) => c.dtype === dtype), dtype);
   for (let rank = 0; rank <= 5; rank++) assert.ok(cases.some((c) => c.shape.length === rank), `rank ${rank}`);
   assert.ok(cases.some((c) => c.str.includes('...')), 'a summarised case');
@@ -63,6 +69,22 @@ test('str and repr equal NumPy byte for byte on every fixture case', () => {
     }
   }
   assert.equal(failures.length, 0, `${failures.length} mismatches; first ones:\n${failures.slice(0, 3).join('\n\n')}`);
+});
+
+test('str of 0-d arrays equals NumPy on random bit patterns, powers of two and half-ulp ties', () => {
+  const failures: string[] = [];
+  let count = 0;
+  for (const list of fixture.scalars) {
+    const data = list.dtype === 'float32' ? new Float32Array(1) : new Float64Array(1);
+    list.values.forEach((text, i) => {
+      data[0] = parsePythonFloat(text);
+      const got = formatArray(data, [], list.dtype, 'str');
+      if (got !== list.str[i]) failures.push(`${list.name} ${text}: expected ${list.str[i]}, got ${got}`);
+      count++;
+    });
+  }
+  assert.ok(count > 1000, `only ${count} scalars`);
+  assert.deepEqual(failures, []);
 });
 
 test("the spec's 4-main output: print(Y_pred[0]) of a float32 vector", () => {
@@ -93,6 +115,11 @@ test('Dragon4 digits: shortest for the float width, cut-offs round half to even 
   assert.equal(formatPositional(9.999999999, 64, { precision: 8, trim: '.' }), '10.');
   assert.equal(formatPositional(-0, 64, { trim: '.', padLeft: 3, padRight: 2 }), ' -0.  ');
   assert.equal(formatScientific(1e-5, 64, { precision: 3, minDigits: 3, trim: 'k', expDigits: 3 }), '1.000e-005');
+  // Below the last printed fraction digit (NumPy: np.format_float_positional(v, precision=8, trim='.')).
+  const fixed8 = (v: number): string => formatPositional(v, 64, { precision: 8, trim: '.' });
+  assert.deepEqual([1e-12, 6e-9, 4e-9, 5e-9, 0.999999996].map(fixed8), ['0.', '0.00000001', '0.', '0.00000001', '1.']);
+  // Digits past the shortest ones are true digits of the float32 (np.format_float_scientific(..., min_digits=9)).
+  assert.equal(formatScientific(Math.fround(0.1), 32, { precision: 9, minDigits: 9, trim: 'k' }), '1.000000015e-01');
 });
 
 test('random doubles: scalar str equals JavaScript shortest round-trip digits where both are positional', () => {
