@@ -198,3 +198,25 @@ test('fuzz: truncations and bit flips of valid files give a Tensor or a clean Er
   );
   assert.ok(parsed > 50 && rejected > 500, `parsed ${parsed}, rejected ${rejected}`);
 });
+
+test('saves are atomic: a file is replaced whole, and a failed write leaves no temporary file behind', async () => {
+  const { writeFileAtomic, writeFileAtomicSync } = await import('../src/io/atomic-write.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convnet-atomic-'));
+  try {
+    const file = path.join(dir, 'a.npy');
+    saveNpy(file, tensor([1, 2, 3]));
+    saveNpy(file, tensor(new Float64Array([4, 5])));
+    assert.deepEqual(Array.from(loadNpy(file).data), [4, 5]);
+    // Renaming onto a directory fails: the error surfaces and the temporary file is removed.
+    fs.mkdirSync(path.join(dir, 'sub'));
+    assert.throws(() => writeFileAtomicSync(path.join(dir, 'sub'), new Uint8Array(3)), /EISDIR|EEXIST|ENOTEMPTY|EPERM/);
+    await assert.rejects(writeFileAtomic(path.join(dir, 'sub'), new Uint8Array(3)), /EISDIR|EEXIST|ENOTEMPTY|EPERM/);
+    assert.throws(() => saveNpy(path.join(dir, 'missing', 'b.npy'), tensor([1])), /ENOENT/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['a.npy', 'sub']);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'sub')), []);
+    await writeFileAtomic(path.join(dir, 'c.bin'), Uint8Array.from([7, 8]));
+    assert.deepEqual(Array.from(fs.readFileSync(path.join(dir, 'c.bin'))), [7, 8]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
