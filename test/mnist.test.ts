@@ -50,10 +50,9 @@ test('loadMnist: shapes, dtypes, value ranges, labels, and a cached second call'
     for (const c of counts) assert.ok(c > 0.08 * y.size && c < 0.125 * y.size, `histogram ${counts}`);
   }
 
-  const t1 = performance.now();
-  const again = await loadMnist();
-  assert.equal(again, m, 'second call returns the cached object');
-  assert.ok(performance.now() - t1 < 5, 'cached call is free');
-  assert.ok(firstMs < 1500, `first load took ${firstMs.toFixed(0)} ms`);
-  console.log(`# loadMnist: first call ${firstMs.toFixed(0)} ms`);
+  // The same object back means nothing was read or parsed again.
+  assert.equal(await loadMnist(), m, 'second call returns the cached object');
+  // Alone it takes 0.4-0.8 s here; the bound is loose because the whole suite shares 2 cores.
+  assert.ok(firstMs < 4000, `first load took ${firstMs.toFixed(0)} ms`);
+  console.log(`loadMnist: first call ${firstMs.toFixed(0)} ms`);
 });
