@@ -18,7 +18,29 @@ export interface PrintOptions {
   legacy?: false | '2.2';
 }
 
-function legacyLevel(options: PrintOptions): LegacyLevel {
+/** Process-wide defaults, like NumPy's np.set_printoptions; a call's own options override them. */
+let defaults: PrintOptions = {};
+
+/** cn.setPrintOptions({legacy: '2.2'}) prints as the NumPy of the spec's era; `{legacy: false}` restores current NumPy. */
+export function setPrintOptions(options: PrintOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new Error(`options: expected an object like {legacy: '2.2'}, got ${String(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'legacy') throw new Error(`options: unknown print option ${JSON.stringify(key)}; valid: legacy`);
+  }
+  if (options.legacy !== undefined && options.legacy !== false && options.legacy !== '2.2') {
+    throw new Error(`options.legacy: expected false or '2.2', got ${JSON.stringify(options.legacy)}`);
+  }
+  defaults = { ...defaults, ...options };
+}
+
+export function getPrintOptions(): PrintOptions {
+  return { ...defaults };
+}
+
+function legacyLevel(callOptions: PrintOptions): LegacyLevel {
+  const options = { ...defaults, ...callOptions };
   return options.legacy === '2.2' ? 202 : Infinity;
 }
 
