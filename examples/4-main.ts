@@ -1,0 +1,92 @@
+/**
+ * Port of the spec's 4-main.py: LeNet-5 (graph form) on MNIST, batch 32, reshuffled every epoch.
+ * Usage: node dist/examples/4-main.js [epochs = 5] [output dir = .]
+ * The per-epoch cost/accuracy over the full training and validation sets is evaluated in chunks of
+ * 1,000 images (TensorFlow fed all 50,000 at once) and averaged, which gives the same numbers.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ops from '../src/api/ops.js';
+import * as random from '../src/tensor/random.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { placeholder, type SymbolicTensor } from '../src/graph/symbolic.js';
+import { globalVariablesInitializer } from '../src/graph/variable.js';
+import { Session } from '../src/graph/session.js';
+import { loadMnist } from '../src/data/mnist.js';
+import { saveImagePng } from '../src/io/colormap.js';
+import { lenet5 } from './4-lenet5.js';
+
+/** Rows `start … start + count − 1` of t (along axis 0), sharing its data. */
+function rows(t: Tensor, start: number, count: number): Tensor {
+  const n = Math.min(count, t.shape[0] - start);
+  const rowSize = t.size / t.shape[0];
+  return new Tensor(t.data.subarray(start * rowSize, (start + n) * rowSize) as typeof t.data, [n, ...t.shape.slice(1)]);
+}
+
+/** t[p] in NumPy: the rows of t in the order of the int32 indices p (a copy). */
+function take(t: Tensor, p: Tensor): Tensor {
+  const rowSize = t.size / t.shape[0];
+  const out = new Tensor(new (t.data.constructor as Float32ArrayConstructor)(t.size) as typeof t.data, t.shape);
+  for (let i = 0; i < p.size; i++) out.data.set(t.data.subarray(p.data[i] * rowSize, (p.data[i] + 1) * rowSize), i * rowSize);
+  return out;
+}
+
+/** sess.run((loss, acc), feed_dict={x: X, y: Y}) over the whole set, in chunks, weighted by chunk size. */
+function evaluate(sess: Session, fetches: SymbolicTensor[], x: SymbolicTensor, y: SymbolicTensor, X: Tensor, Y: Tensor, chunk = 1000): number[] {
+  const totals = fetches.map(() => 0);
+  for (let i = 0; i < X.shape[0]; i += chunk) {
+    const xb = rows(X, i, chunk);
+    const values = sess.run(fetches, [[x, xb], [y, rows(Y, i, chunk)]]);
+    values.forEach((v, k) => { totals[k] += v!.data[0] * xb.shape[0]; });
+  }
+  return totals.map((t) => t / X.shape[0]);
+}
+
+async function main(): Promise<void> {
+  const epochs = process.argv[2] === undefined ? 5 : Number(process.argv[2]);
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs: expected a non-negative integer, got ${process.argv[2]}`);
+  const outDir = process.argv[3] ?? '.';
+
+  random.seed(0);
+  const lib = await loadMnist();
+  const xTrain = lib.xTrain, yTrain = lib.yTrain;
+  const xValid = lib.xValid, yValid = lib.yValid;
+  const [m, h, w] = xTrain.shape;
+  const xTrainC = xTrain.reshape([-1, h, w, 1]);
+  const xValidC = xValid.reshape([-1, h, w, 1]);
+  const x = placeholder('float32', [null, h, w, 1]);
+  const y = placeholder('int32', [null]);
+  const yOh = ops.oneHot(y, 10);
+  const [yPred, trainOp, loss, acc] = lenet5(x, yOh);
+  const batchSize = 32;
+  const init = globalVariablesInitializer();
+  const sess = new Session();
+  sess.run(init);
+  const report = (epoch: number) => {
+    const [cost, accuracy] = evaluate(sess, [loss, acc], x, y, xTrainC, yTrain);
+    const [costValid, accuracyValid] = evaluate(sess, [loss, acc], x, y, xValidC, yValid);
+    console.log(`After ${epoch} epochs: ${cost} cost, ${accuracy} accuracy, ${costValid} validation cost, ${accuracyValid} validation accuracy`);
+  };
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    report(epoch);
+    const p = random.permutation(m);
+    const xShuffle = take(xTrainC, p);
+    const yShuffle = take(yTrain, p);
+    for (let i = 0; i < m; i += batchSize) {
+      const xBatch = rows(xShuffle, i, batchSize);
+      const yBatch = rows(yShuffle, i, batchSize);
+      sess.run(trainOp, [[x, xBatch], [y, yBatch]]);
+    }
+  }
+  report(epochs);
+  const first = sess.run(yPred, [[x, rows(xValidC, 0, 1)], [y, rows(yValid, 0, 1)]])!;
+  console.log(rows(first, 0, 1).reshape([10]).toString());
+  const predicted = (ops.argMax(first, 1) as Tensor).data[0];
+  const title = `${yValid.data[0]} : ${predicted}`;
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `4-main ${title}.png`);
+  saveImagePng(file, xValid.data.subarray(0, h * w), w, h, { scale: 10 });
+  console.log(`Saved the first validation image, titled "${title}", to ${file}`);
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });
