@@ -2,9 +2,9 @@
 """Writes test/fixtures/png/: small PNGs made with Python's zlib straight from the PNG specification
 (independent of our TypeScript encoder), each next to NAME.npy holding the pixels a decoder must return
 (uint8, shape (height, width, channels): gray 1, RGB 3, RGBA 4; palette expanded to RGB, or RGBA with
-tRNS; gray+alpha expanded to RGBA). Rows cycle through all five filter types so every unfilter path,
+tRNS; gray+alpha expanded to RGBA; 16-bit samples reduced to their high byte; 1/2/4-bit gray scaled to 0..255). Rows cycle through all five filter types so every unfilter path,
 Paeth included, is checked against this independent implementation. Also writes files a decoder must
-refuse: interlaced, 16-bit, bad CRC. Run from the repository root: python3 scripts/gen_png_fixtures.py"""
+refuse: interlaced, an invalid bit depth, bad CRC. Run from the repository root: python3 scripts/gen_png_fixtures.py"""
 import os
 import struct
 import zlib
@@ -84,12 +84,40 @@ alpha = np.array([0, 128, 255, 7], dtype=np.uint8)  # entries 4..6 are opaque
 rgba = np.concatenate([pal[idx], np.where(idx < 4, alpha[np.minimum(idx, 3)], 255)[:, :, None]], axis=-1).astype(np.uint8)
 write('palette_trns', png(W, H, 8, 3, raw, chunk(b'PLTE', pal.tobytes()) + chunk(b'tRNS', alpha.tobytes())), rgba)
 
+
+def pack(samples, depth):
+    """Packs one row of 1/2/4-bit samples MSB first, padding the last byte with zero bits."""
+    per = 8 // depth
+    out = bytearray((len(samples) + per - 1) // per)
+    for i, v in enumerate(samples):
+        out[i // per] |= int(v) << (8 - depth * (1 + i % per))
+    return bytes(out)
+
+
+# Sub-byte gray and palette (odd widths, so rows end in padding bits); a decoder returns 8-bit samples,
+# gray scaled by 255 / (2^depth - 1).
+for depth in (1, 2, 4):
+    g = rng.integers(0, 2 ** depth, size=(H, W), dtype=np.uint8)
+    rows = [pack(g[y], depth) for y in range(H)]
+    write(f'gray{depth}', png(W, H, depth, 0, filtered(rows, 1)), (g * (255 // (2 ** depth - 1)))[:, :, None].astype(np.uint8))
+p4 = rng.integers(0, 256, size=(4, 3), dtype=np.uint8)
+i4 = rng.integers(0, 4, size=(H, W), dtype=np.uint8)
+write('palette2', png(W, H, 2, 3, filtered([pack(i4[y], 2) for y in range(H)], 1), chunk(b'PLTE', p4.tobytes())), p4[i4])
+
+# 16-bit RGB and gray+alpha: big-endian samples; a decoder keeps the high byte.
+rgb16 = rng.integers(0, 65536, size=(H, W, 3), dtype=np.uint16)
+write('rgb16', png(W, H, 16, 2, filtered([rgb16[y].astype('>u2').tobytes() for y in range(H)], 6)), (rgb16 >> 8).astype(np.uint8))
+ga16 = rng.integers(0, 65536, size=(H, W, 2), dtype=np.uint16)
+hi = (ga16 >> 8).astype(np.uint8)
+write('gray_alpha16', png(W, H, 16, 4, filtered([ga16[y].astype('>u2').tobytes() for y in range(H)], 4)),
+      np.stack([hi[:, :, 0]] * 3 + [hi[:, :, 1]], axis=-1))
+
 one = png(1, 1, 8, 2, b'\x00\x10\x20\x30')
 write('one_pixel', one, np.array([[[0x10, 0x20, 0x30]]], dtype=np.uint8))
 
 # To be refused with a clear message.
 write('interlaced', png(2, 2, 8, 0, b'\x00\x01\x00\x02\x00\x03\x00\x04', interlace=1))
-write('sixteen_bit', png(1, 1, 16, 0, b'\x00\x12\x34'))
+write('rgb_depth4', png(1, 1, 4, 2, b'\x00\x12\x34'))  # RGB allows only 8 and 16 bits
 bad = bytearray(one)
 bad[-20] ^= 0xFF  # inside the last IDAT's data: its CRC no longer matches
 write('bad_crc', bytes(bad))

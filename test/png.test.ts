@@ -37,8 +37,9 @@ function randomImage(width: number, height: number, channels: 1 | 3 | 4, seed: n
   return { width, height, channels, data };
 }
 
-test('decodes the reference PNGs written from the specification (all filters, gray/RGB/RGBA/GA/palette/tRNS)', () => {
-  for (const name of ['gray', 'rgb', 'rgba', 'gray_alpha', 'palette', 'palette_trns', 'one_pixel']) {
+test('decodes the reference PNGs written from the specification (all filters, every colour type, 1- to 16-bit)', () => {
+  const names = ['gray', 'rgb', 'rgba', 'gray_alpha', 'palette', 'palette_trns', 'one_pixel', 'gray1', 'gray2', 'gray4', 'palette2', 'rgb16', 'gray_alpha16'];
+  for (const name of names) {
     const img = decodePng(fs.readFileSync(path.join(FIXTURES, `${name}.png`)), name);
     const want = loadNpy(path.join(FIXTURES, `${name}.npy`));
     assert.deepEqual([img.height, img.width, img.channels], want.shape, name);
@@ -46,13 +47,13 @@ test('decodes the reference PNGs written from the specification (all filters, gr
   }
 });
 
-test('refuses interlaced, 16-bit, bad-CRC, truncated and non-PNG input with clear messages', () => {
+test('refuses interlaced, invalid-depth, bad-CRC, truncated and non-PNG input with clear messages', () => {
   const read = (n: string): Uint8Array => fs.readFileSync(path.join(FIXTURES, `${n}.png`));
   const bad = (bytes: Uint8Array, pattern: RegExp): void => {
     assert.throws(() => decodePng(bytes, 'x.png'), (e: Error) => e.message.startsWith('x.png: ') && pattern.test(e.message));
   };
   bad(read('interlaced'), /interlaced \(Adam7\) images are not supported/);
-  bad(read('sixteen_bit'), /bit depth 16 \(only 8-bit/);
+  bad(read('rgb_depth4'), /bit depth 4 is not allowed for colour type 2/);
   bad(read('bad_crc'), /CRC mismatch in "IDAT"/);
   bad(read('rgb').subarray(0, 60), /truncated PNG/);
   bad(new TextEncoder().encode('GIF89a...'), /not a PNG file/);

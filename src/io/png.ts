@@ -1,5 +1,5 @@
 /**
- * PNG (ISO/IEC 15948) writing and reading for 8-bit images.
+ * PNG (ISO/IEC 15948) writing (8-bit gray, RGB, RGBA) and reading (every non-interlaced kind, to 8 bits).
  *
  * A PNG is an 8-byte signature followed by chunks (length, 4-letter type, data, CRC-32 of type+data):
  * IHDR (size, bit depth, colour type), optional PLTE/tRNS, IDAT (one zlib stream, possibly split over
@@ -30,6 +30,11 @@ const MAX_DIMENSION = 2 ** 31 - 1;
 const MAX_RAW_BYTES = 2 ** 31 - 1;
 /** zlib cannot expand data more than ~1032×; an image claiming more than that from its IDAT is lying. */
 const MAX_INFLATE_RATIO = 1032;
+/** Samples per pixel and the bit depths the specification allows, by colour type. */
+const SAMPLES: Record<number, number> = { [COLOR_GRAY]: 1, [COLOR_RGB]: 3, [COLOR_PALETTE]: 1, [COLOR_GRAY_ALPHA]: 2, [COLOR_RGBA]: 4 };
+const ALLOWED_DEPTHS: Record<number, number[]> = {
+  [COLOR_GRAY]: [1, 2, 4, 8, 16], [COLOR_RGB]: [8, 16], [COLOR_PALETTE]: [1, 2, 4, 8], [COLOR_GRAY_ALPHA]: [8, 16], [COLOR_RGBA]: [8, 16],
+};
 
 // ---------------------------------------------------------------- encoding
 
@@ -123,9 +128,10 @@ function filterRow(f: number, line: Uint8Array, prev: Uint8Array | null, bpp: nu
 interface Header { width: number; height: number; bitDepth: number; colorType: number; interlace: number }
 
 /**
- * Decodes a non-interlaced 8-bit PNG: gray, RGB, RGBA, gray+alpha (returned as RGBA) or palette
- * (returned as RGB, or RGBA when the file has a tRNS chunk). Other formats are a clear Error.
- * `source` names the file in error messages.
+ * Decodes a non-interlaced PNG of any colour type and bit depth into 8-bit samples: gray (1/2/4/8/16-bit,
+ * scaled to 0..255), RGB, RGBA, gray+alpha (returned as RGBA) or palette (returned as RGB, or RGBA when
+ * the file has a tRNS chunk). 16-bit samples keep their high byte. A tRNS colour key on gray or RGB
+ * images is ignored. Interlaced images are a clear Error. `source` names the file in error messages.
  */
 export function decodePng(bytes: Uint8Array, source = 'bytes'): PngImage {
   if (!(bytes instanceof Uint8Array)) throw new Error(`bytes: expected a Uint8Array, got ${typeof bytes}`);
@@ -172,10 +178,14 @@ export function decodePng(bytes: Uint8Array, source = 'bytes'): PngImage {
     }
   }
   const h = header!;
-  const bpp = h.colorType === COLOR_GRAY ? 1 : h.colorType === COLOR_RGB ? 3 : h.colorType === COLOR_PALETTE ? 1 : h.colorType === COLOR_GRAY_ALPHA ? 2 : 4;
-  const raw = inflateScanlines(idat, h, bpp, fail);
-  const pixels = unfilter(raw, h.width, h.height, bpp, fail);
-  return toImage(pixels, h, palette, alpha, fail);
+  const samples = SAMPLES[h.colorType];
+  const bitsPerPixel = samples * h.bitDepth;
+  // Filters work on whole bytes: the left neighbour is one pixel back, or one byte for sub-byte pixels.
+  const bpp = Math.max(1, bitsPerPixel / 8);
+  const stride = Math.ceil((h.width * bitsPerPixel) / 8);
+  const raw = inflateScanlines(idat, h, stride, fail);
+  const rows = unfilter(raw, stride, h.height, bpp, fail);
+  return toImage(toBytesPerSample(rows, h, samples, stride), h, palette, alpha, fail);
 }
 
 function parseHeader(body: Uint8Array, fail: (what: string) => never): Header {
@@ -185,20 +195,23 @@ function parseHeader(body: Uint8Array, fail: (what: string) => never): Header {
   const height = v.getUint32(4, false);
   const [bitDepth, colorType, compression, filter, interlace] = body.subarray(8, 13);
   if (width === 0 || height === 0 || width > MAX_DIMENSION || height > MAX_DIMENSION) fail(`corrupt PNG: size ${width}×${height}`);
-  if (![COLOR_GRAY, COLOR_RGB, COLOR_PALETTE, COLOR_GRAY_ALPHA, COLOR_RGBA].includes(colorType)) fail(`corrupt PNG: colour type ${colorType}`);
-  if (bitDepth !== 8) fail(`unsupported PNG: bit depth ${bitDepth} (only 8-bit images are supported)`);
+  const depths = ALLOWED_DEPTHS[colorType];
+  if (!depths) fail(`corrupt PNG: colour type ${colorType}`);
+  if (!depths.includes(bitDepth)) fail(`corrupt PNG: bit depth ${bitDepth} is not allowed for colour type ${colorType} (allowed: ${depths.join(', ')})`);
   if (compression !== 0 || filter !== 0) fail(`corrupt PNG: compression method ${compression}, filter method ${filter}`);
   if (interlace === 1) fail('unsupported PNG: interlaced (Adam7) images are not supported');
   if (interlace !== 0) fail(`corrupt PNG: interlace method ${interlace}`);
   return { width, height, bitDepth, colorType, interlace };
 }
 
-function inflateScanlines(idat: Uint8Array[], h: Header, bpp: number, fail: (what: string) => never): Uint8Array {
+function inflateScanlines(idat: Uint8Array[], h: Header, stride: number, fail: (what: string) => never): Uint8Array {
   if (idat.length === 0) fail('corrupt PNG: no IDAT chunk');
   const compressed = idat.length === 1 ? idat[0] : concat(idat);
-  const expected = h.height * (1 + h.width * bpp);
+  const expected = h.height * (1 + stride);
+  // The decoded 8-bit image can be up to 8× the packed rows (1-bit gray), 4/3× for palette with alpha.
+  const outputBytes = h.width * h.height * 4;
   // Checked before inflating: the claimed size must fit a buffer and be reachable from this much zlib data.
-  if (expected > MAX_RAW_BYTES) fail(`unsupported PNG: ${h.width}×${h.height} is too large (${expected} bytes of pixels)`);
+  if (expected > MAX_RAW_BYTES || outputBytes > MAX_RAW_BYTES) fail(`unsupported PNG: ${h.width}×${h.height} is too large (${expected} bytes of pixels)`);
   if (expected > compressed.length * MAX_INFLATE_RATIO + 1024) {
     fail(`corrupt PNG: ${h.width}×${h.height} needs ${expected} bytes, impossible from ${compressed.length} bytes of IDAT`);
   }
@@ -219,9 +232,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Undoes the per-row filters; returns the bare pixel bytes. */
-function unfilter(raw: Uint8Array, width: number, height: number, bpp: number, fail: (what: string) => never): Uint8Array {
-  const stride = width * bpp;
+/** Undoes the per-row filters; returns the bare rows, `stride` bytes each. */
+function unfilter(raw: Uint8Array, stride: number, height: number, bpp: number, fail: (what: string) => never): Uint8Array {
   const out = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
     const f = raw[y * (stride + 1)];
@@ -234,6 +246,33 @@ function unfilter(raw: Uint8Array, width: number, height: number, bpp: number, f
       const c = y > 0 && i >= bpp ? out[row - stride + i - bpp] : 0;
       const predicted = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, c);
       out[row + i] = (src[i] + predicted) & 0xff;
+    }
+  }
+  return out;
+}
+
+/**
+ * One byte per sample: 16-bit samples keep their high byte; 1/2/4-bit samples are unpacked (MSB first)
+ * and, for gray, scaled to 0..255 (palette indices stay indices).
+ */
+function toBytesPerSample(rows: Uint8Array, h: Header, samples: number, stride: number): Uint8Array {
+  const { width, height, bitDepth } = h;
+  if (bitDepth === 8) return rows;
+  const count = width * samples;
+  const out = new Uint8Array(height * count);
+  for (let y = 0; y < height; y++) {
+    const row = y * stride;
+    const dst = y * count;
+    if (bitDepth === 16) {
+      for (let i = 0; i < count; i++) out[dst + i] = rows[row + 2 * i];
+      continue;
+    }
+    const perByte = 8 / bitDepth;
+    const mask = (1 << bitDepth) - 1;
+    const gain = h.colorType === COLOR_PALETTE ? 1 : 255 / mask;
+    for (let i = 0; i < count; i++) {
+      const shift = 8 - bitDepth * (1 + (i % perByte));
+      out[dst + i] = ((rows[row + Math.floor(i / perByte)] >> shift) & mask) * gain;
     }
   }
   return out;
