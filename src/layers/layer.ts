@@ -17,7 +17,16 @@ export function snakeCase(className: string): string {
   return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
-export interface LayerArgs { name?: string; trainable?: boolean; dtype?: DType }
+export interface LayerArgs {
+  name?: string; trainable?: boolean; dtype?: DType;
+  /** Keras' input shape without the batch dim; only read by models (the first layer of a sequential). */
+  inputShape?: Dim[];
+  /** Keras' input shape with the batch dim (usually null first); wins over inputShape. */
+  batchInputShape?: Dim[];
+}
+
+/** Which layer produced a graph tensor, and from which input: models walk this back to collect their layers. */
+export const producedBy = new WeakMap<SymbolicTensor, { layer: Layer; input: SymbolicTensor }>();
 
 export abstract class Layer {
   readonly name: string;
@@ -26,6 +35,8 @@ export abstract class Layer {
   protected built = false;
   /** Weights in Keras' order (kernel, bias). */
   readonly weights: Variable[] = [];
+  /** The declared (batch) input shape, if the layer was given one (`inputShape` / `batchInputShape`). */
+  readonly batchInputShape: Dim[] | null;
 
   constructor(className: string, args: LayerArgs) {
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) {
@@ -34,6 +45,12 @@ export abstract class Layer {
     this.name = uniqueName(args.name ?? snakeCase(className));
     this.trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? null;
+    const given = args.batchInputShape ?? args.inputShape;
+    const declared = args.batchInputShape ?? (Array.isArray(args.inputShape) ? [null, ...args.inputShape] : given ?? null);
+    if (declared !== null && (!Array.isArray(declared) || declared.some((d) => d !== null && !(Number.isInteger(d) && d >= 1)))) {
+      throw new Error(`inputShape: expected an array of positive integers (or null), got ${describe(args.batchInputShape ?? args.inputShape)}`);
+    }
+    this.batchInputShape = declared === null ? null : declared.slice();
   }
 
   /** Keras' class name, e.g. 'Conv2D'. */
@@ -58,7 +75,9 @@ export abstract class Layer {
       this.build(x.shape, dtype);
       this.built = true;
     }
-    return this.call(x);
+    const y = this.call(x);
+    if (isSymbolic(x) && isSymbolic(y)) producedBy.set(y, { layer: this, input: x });
+    return y;
   }
 
   /** The variable itself in a graph, its current value when computing eagerly. */
