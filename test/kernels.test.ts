@@ -9,6 +9,8 @@ import { maxPoolForward, avgPoolForward, maxPoolBackward, avgPoolBackward } from
 import {
   maxPoolForwardReference, avgPoolForwardReference, maxPoolBackwardReference, avgPoolBackwardReference,
 } from '../src/kernels/pool2d-reference.js';
+import { conv2dForwardDirect, conv2dBackpropInputDirect, conv2dBackpropFilterDirectAdd } from '../src/kernels/conv2d-direct.js';
+import { conv2dForwardGemm, conv2dBackpropInputGemm, conv2dBackpropFilterGemmAdd } from '../src/kernels/conv2d-gemm.js';
 import { convInfo, poolInfo, Padding, Conv2DInfo, Pool2DInfo } from '../src/kernels/shape.js';
 import { assertClose, seededRandom, randInt, randomArray, FloatCtor } from './gradcheck.js';
 
@@ -104,6 +106,41 @@ test('conv2d fast kernels match the reference loops on 120 random geometries, fl
       biasGradNHWC(dy, info.outC, db);
       biasGradReference(dy, info.outC, dbRef);
       assertClose(db, dbRef, tol, `${name} bias grad ${label}`);
+    }
+  }
+});
+
+test('both conv2d strategies (direct loops and im2col + GEMM) match the reference on 80 random geometries', () => {
+  const rand = seededRandom(5);
+  const tol = { rtol: 1e-12, atol: 1e-12 };
+  const strategies = [
+    { name: 'direct', forward: conv2dForwardDirect, input: conv2dBackpropInputDirect, filterAdd: conv2dBackpropFilterDirectAdd },
+    { name: 'gemm', forward: conv2dForwardGemm, input: conv2dBackpropInputGemm, filterAdd: conv2dBackpropFilterGemmAdd },
+  ];
+  for (let trial = 0; trial < 80; trial++) {
+    const { info, padding } = randomConv(rand);
+    const xLen = info.batch * info.inH * info.inW * info.inC;
+    const wLen = info.kh * info.kw * info.inC * info.outC;
+    const yLen = info.batch * info.outH * info.outW * info.outC;
+    const x = randomArray(Float64Array, xLen, rand) as Float64Array, w = randomArray(Float64Array, wLen, rand) as Float64Array;
+    const bias = randomArray(Float64Array, info.outC, rand) as Float64Array;
+    const dy = randomArray(Float64Array, yLen, rand) as Float64Array;
+    const yRef = new Float64Array(yLen), dxRef = new Float64Array(xLen), dwRef = new Float64Array(wLen);
+    conv2dForwardReference(x, w, bias, info, yRef);
+    conv2dBackpropInputReference(dy, w, info, dxRef);
+    conv2dBackpropFilterReference(x, dy, info, dwRef);
+    for (const s of strategies) {
+      const label = `${s.name} ${describeConv(info, padding)}`;
+      const y = randomArray(Float64Array, yLen, rand) as Float64Array;
+      s.forward(x, w, bias, info, y);
+      assertClose(y, yRef, tol, `forward ${label}`);
+      const dx = randomArray(Float64Array, xLen, rand) as Float64Array;
+      s.input(dy, w, info, dx);
+      assertClose(dx, dxRef, tol, `backprop input ${label}`);
+      // the *Add cores accumulate: start from 1 and subtract it back
+      const dw = new Float64Array(wLen).fill(1);
+      s.filterAdd(x, dy, info, dw);
+      assertClose(dw.map((v) => v - 1), dwRef, { rtol: 1e-12, atol: 1e-12 }, `backprop filter ${label}`);
     }
   }
 });

@@ -7,10 +7,11 @@
  * keeps its 16 accumulators in locals, so each k step costs 8 loads for 16 multiply-adds.
  * Transposes are absorbed by the packing, so the micro-kernel has one shape.
  *
- * Packs are always Float64Array whatever the input dtype: JS arithmetic is double anyway, and one
- * element type keeps the hot loop monomorphic (V8 would otherwise see two TypedArray maps).
+ * The core (gemm64) sees only Float64Array, so V8 keeps it monomorphic; matmul converts float32
+ * operands at the boundary (O(size) work against O(m·n·k) arithmetic), see float64-views.ts.
  */
 import type { FloatArray } from '../tensor/dtype.js';
+import { commitFloat64, outputAsFloat64, readAsFloat64 } from './float64-views.js';
 
 const KC = 256; // k-block: a 4-wide panel of KC doubles is 8 KB, two of them sit in L1
 const MC = 128; // rows of op(A) packed at once: 128·256·8 = 256 KB, sized for L2
@@ -36,15 +37,22 @@ export function matmul(
   a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number,
   transA: boolean, transB: boolean, accumulate: boolean,
 ): void {
-  gemmStrided(a, 0, b, 0, c, 0, m, k, n, transA, transB, accumulate);
+  const a64 = readAsFloat64(a, 0, m * k, SLOT_A);
+  const b64 = readAsFloat64(b, 0, k * n, SLOT_B);
+  const c64 = accumulate ? readAsFloat64(c, 0, m * n, SLOT_C) : outputAsFloat64(c, 0, m * n, SLOT_C);
+  gemm64(a64, 0, b64, 0, c64, 0, m, k, n, transA, transB, accumulate);
+  commitFloat64(c, 0, c64);
 }
 
+// scratch slots of float64-views.ts used by matmul's conversions (the conv kernels use lower ones)
+const SLOT_A = 10, SLOT_B = 11, SLOT_C = 12;
+
 /**
- * matmul on sub-matrices starting at element offsets aOff/bOff/cOff (each still dense, row-major),
- * so callers working on chunks need no subarray views. Arrays may differ in element type here.
+ * matmul on Float64Array sub-matrices starting at element offsets aOff/bOff/cOff (each dense,
+ * row-major), so callers working on chunks need no views.
  */
-export function gemmStrided(
-  a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
+export function gemm64(
+  a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
   m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate: boolean,
 ): void {
   if (m === 0 || n === 0) return;
@@ -69,7 +77,7 @@ export function gemmStrided(
 
 /** Packs rows [i0, i0+mb) × k-range [p0, p0+kb) of op(A) into 4-row panels: ap[panel][p][r]. Rows past mb are zero. */
 function packPanelsA(
-  a: FloatArray, aOff: number, ap: Float64Array, m: number, k: number,
+  a: Float64Array, aOff: number, ap: Float64Array, m: number, k: number,
   i0: number, mb: number, p0: number, kb: number, transA: boolean,
 ): void {
   let dst = 0;
@@ -94,7 +102,7 @@ function packPanelsA(
 
 /** Packs k-range [p0, p0+kb) × all n columns of op(B) into 4-column panels: bp[panel][p][c]. Columns past n are zero. */
 function packPanelsB(
-  b: FloatArray, bOff: number, bp: Float64Array, k: number, n: number,
+  b: Float64Array, bOff: number, bp: Float64Array, k: number, n: number,
   p0: number, kb: number, transB: boolean,
 ): void {
   let dst = 0;
@@ -119,7 +127,7 @@ function packPanelsB(
 
 /** All 4×4 tiles of a packed mb×kb block of A times a packed kb×n block of B, into C rows starting at cOff. */
 function macroKernel(
-  ap: Float64Array, bp: Float64Array, c: FloatArray, cOff: number,
+  ap: Float64Array, bp: Float64Array, c: Float64Array, cOff: number,
   mb: number, n: number, kb: number, add: boolean,
 ): void {
   for (let j0 = 0, bBase = 0; j0 < n; j0 += NR, bBase += NR * kb) {
@@ -167,7 +175,7 @@ function macroKernel(
 }
 
 /** Writes the valid rows×cols corner of a partial tile held in edgeTile (matrix edges only). */
-function storeEdgeTile(c: FloatArray, o: number, n: number, rows: number, cols: number, add: boolean): void {
+function storeEdgeTile(c: Float64Array, o: number, n: number, rows: number, cols: number, add: boolean): void {
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < cols; j++) {
       const idx = o + r * n + j;

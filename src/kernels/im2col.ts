@@ -6,11 +6,10 @@
  * so col · w (w seen as K × outC) is the convolution. In NHWC the kw·inC values of one window row
  * are contiguous in x, so each (pixel, i) is a single block copy plus zeros where it overhangs padding.
  */
-import type { FloatArray } from '../tensor/dtype.js';
 import type { Conv2DInfo } from './shape.js';
 
 /** Writes patches of pixels [rowStart, rowStart + rowCount) into col (rowCount × K, row-major). */
-export function im2colRows(x: FloatArray, info: Conv2DInfo, rowStart: number, rowCount: number, col: FloatArray): void {
+export function im2colRows(x: Float64Array, info: Conv2DInfo, rowStart: number, rowCount: number, col: Float64Array): void {
   const { inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW } = info;
   const rowLen = kw * inC;
   let b = Math.floor(rowStart / (outH * outW));
@@ -48,7 +47,7 @@ export function im2colRows(x: FloatArray, info: Conv2DInfo, rowStart: number, ro
 }
 
 /** Adds each patch row of col (rowCount × K) back onto dx at the positions im2colRows read from. */
-export function col2imRowsAdd(col: FloatArray, info: Conv2DInfo, rowStart: number, rowCount: number, dx: FloatArray): void {
+export function col2imRowsAdd(col: Float64Array, info: Conv2DInfo, rowStart: number, rowCount: number, dx: Float64Array): void {
   const { inH, inW, inC, kh, kw, strideH, strideW, padTop, padLeft, outH, outW } = info;
   const rowLen = kw * inC;
   let b = Math.floor(rowStart / (outH * outW));

@@ -8,8 +8,70 @@
  */
 import type { FloatArray } from '../tensor/dtype.js';
 import type { Pool2DInfo } from './shape.js';
+import { commitFloat64, imagesPerChunk, outputAsFloat64, readAsFloat64 } from './float64-views.js';
+
+// scratch slots of float64-views.ts
+const SLOT_IN = 2, SLOT_OUT = 3, SLOT_GRAD = 4;
+
+/**
+ * The public kernels below are the dtype boundary (see float64-views.ts): they walk the batch in
+ * chunks of whole images and hand the Float64Array-only loops further down float64 views or
+ * converted copies, so those loops stay monomorphic whichever dtypes the process uses.
+ */
+function chunks(info: Pool2DInfo): { inImage: number; outImage: number; step: number } {
+  const inImage = info.inH * info.inW * info.channels;
+  const outImage = info.outH * info.outW * info.channels;
+  return { inImage, outImage, step: imagesPerChunk(2 * inImage + outImage, info.batch) };
+}
 
 export function maxPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): void {
+  forwardChunks(x, info, y, maxPoolForward64);
+}
+
+export function avgPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): void {
+  forwardChunks(x, info, y, avgPoolForward64);
+}
+
+function forwardChunks(
+  x: FloatArray, info: Pool2DInfo, y: FloatArray,
+  core: (x: Float64Array, info: Pool2DInfo, y: Float64Array) => void,
+): void {
+  const { inImage, outImage, step } = chunks(info);
+  for (let b0 = 0; b0 < info.batch; b0 += step) {
+    const nb = Math.min(step, info.batch - b0);
+    const x64 = readAsFloat64(x, b0 * inImage, nb * inImage, SLOT_IN);
+    const y64 = outputAsFloat64(y, b0 * outImage, nb * outImage, SLOT_OUT);
+    core(x64, { ...info, batch: nb }, y64);
+    commitFloat64(y, b0 * outImage, y64);
+  }
+}
+
+export function maxPoolBackward(
+  dy: FloatArray, x: FloatArray, info: Pool2DInfo, ties: 'all' | 'first', dx: FloatArray,
+): void {
+  const { inImage, outImage, step } = chunks(info);
+  for (let b0 = 0; b0 < info.batch; b0 += step) {
+    const nb = Math.min(step, info.batch - b0);
+    const dy64 = readAsFloat64(dy, b0 * outImage, nb * outImage, SLOT_GRAD);
+    const x64 = readAsFloat64(x, b0 * inImage, nb * inImage, SLOT_IN);
+    const dx64 = outputAsFloat64(dx, b0 * inImage, nb * inImage, SLOT_OUT);
+    maxPoolBackward64(dy64, x64, { ...info, batch: nb }, ties, dx64);
+    commitFloat64(dx, b0 * inImage, dx64);
+  }
+}
+
+export function avgPoolBackward(dy: FloatArray, info: Pool2DInfo, dx: FloatArray): void {
+  const { inImage, outImage, step } = chunks(info);
+  for (let b0 = 0; b0 < info.batch; b0 += step) {
+    const nb = Math.min(step, info.batch - b0);
+    const dy64 = readAsFloat64(dy, b0 * outImage, nb * outImage, SLOT_GRAD);
+    const dx64 = outputAsFloat64(dx, b0 * inImage, nb * inImage, SLOT_OUT);
+    avgPoolBackward64(dy64, { ...info, batch: nb }, dx64);
+    commitFloat64(dx, b0 * inImage, dx64);
+  }
+}
+
+function maxPoolForward64(x: Float64Array, info: Pool2DInfo, y: Float64Array): void {
   const { batch, inH, inW, channels: C, kh, kw, strideH, strideW, padTop, padLeft, outH, outW } = info;
   const rowStride = inW * C;
   let yi = 0;
@@ -39,7 +101,7 @@ export function maxPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): 
   }
 }
 
-export function avgPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): void {
+function avgPoolForward64(x: Float64Array, info: Pool2DInfo, y: Float64Array): void {
   const { batch, inH, inW, channels: C, kh, kw, strideH, strideW, padTop, padLeft, outH, outW } = info;
   const rowStride = inW * C;
   let yi = 0;
@@ -67,8 +129,8 @@ export function avgPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): 
   }
 }
 
-export function maxPoolBackward(
-  dy: FloatArray, x: FloatArray, info: Pool2DInfo, ties: 'all' | 'first', dx: FloatArray,
+function maxPoolBackward64(
+  dy: Float64Array, x: Float64Array, info: Pool2DInfo, ties: 'all' | 'first', dx: Float64Array,
 ): void {
   const { batch, inH, inW, channels: C, kh, kw, strideH, strideW, padTop, padLeft, outH, outW } = info;
   dx.fill(0, 0, batch * inH * inW * C);
@@ -116,7 +178,7 @@ export function maxPoolBackward(
   }
 }
 
-export function avgPoolBackward(dy: FloatArray, info: Pool2DInfo, dx: FloatArray): void {
+function avgPoolBackward64(dy: Float64Array, info: Pool2DInfo, dx: Float64Array): void {
   const { batch, inH, inW, channels: C, kh, kw, strideH, strideW, padTop, padLeft, outH, outW } = info;
   dx.fill(0, 0, batch * inH * inW * C);
   const rowStride = inW * C;
