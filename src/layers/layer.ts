@@ -14,7 +14,8 @@ export type LayerInput = Tensor | SymbolicTensor;
 
 /** 'MaxPooling2D' → 'max_pooling2d', Keras' rule for default layer names. */
 export function snakeCase(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  // Keras' to_snake_case: split before a capital followed by lower case or digits, then between lower and upper
+  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 export interface LayerArgs {
