@@ -8,28 +8,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ops from '../src/api/ops.js';
 import * as random from '../src/tensor/random.js';
-import { Tensor } from '../src/tensor/tensor.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import { sliceRows as rows, takeRows as take } from '../src/tensor/indexing.js';
 import { placeholder, type SymbolicTensor } from '../src/graph/symbolic.js';
 import { globalVariablesInitializer } from '../src/graph/variable.js';
 import { Session } from '../src/graph/session.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { saveImagePng } from '../src/io/colormap.js';
 import { lenet5 } from './4-lenet5.js';
-
-/** Rows `start … start + count − 1` of t (along axis 0), sharing its data. */
-function rows(t: Tensor, start: number, count: number): Tensor {
-  const n = Math.min(count, t.shape[0] - start);
-  const rowSize = t.size / t.shape[0];
-  return new Tensor(t.data.subarray(start * rowSize, (start + n) * rowSize) as typeof t.data, [n, ...t.shape.slice(1)]);
-}
-
-/** t[p] in NumPy: the rows of t in the order of the int32 indices p (a copy). */
-function take(t: Tensor, p: Tensor): Tensor {
-  const rowSize = t.size / t.shape[0];
-  const out = new Tensor(new (t.data.constructor as Float32ArrayConstructor)(t.size) as typeof t.data, t.shape);
-  for (let i = 0; i < p.size; i++) out.data.set(t.data.subarray(p.data[i] * rowSize, (p.data[i] + 1) * rowSize), i * rowSize);
-  return out;
-}
 
 /** sess.run((loss, acc), feed_dict={x: X, y: Y}) over the whole set, in chunks, weighted by chunk size. */
 function evaluate(sess: Session, fetches: SymbolicTensor[], x: SymbolicTensor, y: SymbolicTensor, X: Tensor, Y: Tensor, chunk = 1000): number[] {
