@@ -60,7 +60,7 @@ export function div<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b:
 /** 1 where a == b, else 0, as int32 (broadcasting). */
 export function equal<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(equalOp, pair(a, b), null); }
 
-export function matMul<A extends AnyTensor>(a: A, b: AnyTensor, transposeA = false, transposeB = false): Out<A> {
+export function matMul<A extends AnyTensor, B extends AnyTensor>(a: A, b: B, transposeA = false, transposeB = false): Out2<A, B> {
   checkInput('a', a);
   checkInput('b', b);
   return apply(matMulOp, [a, b], { transposeA: !!transposeA, transposeB: !!transposeB });
@@ -104,7 +104,7 @@ function padding(pad: unknown): Padding {
 }
 
 /** conv2d(x NHWC, filter (kh, kw, inC, outC), strides, pad). */
-export function conv2d<A extends AnyTensor>(x: A, filter: AnyTensor, strides: number | [number, number], pad: Padding): Out<A> {
+export function conv2d<A extends AnyTensor, F extends AnyTensor>(x: A, filter: F, strides: number | [number, number], pad: Padding): Out2<A, F> {
   checkInput('x', x);
   checkInput('filter', filter);
   return apply(conv2dOp, [x, filter], { strides: pairOf('strides', strides), pad: padding(pad) });
