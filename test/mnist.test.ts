@@ -19,7 +19,7 @@ test('loadMnist: shapes, dtypes, value ranges, labels, and a cached second call'
   assert.equal(m.yTrain.data[0], 5);
   assert.equal(m.yTest.data[0], 7);
 
-  // Pixels are bytes / 255: within [0, 1], both ends reached, each value k/255 for an integer k.
+  // Pixels are bytes / 256 (mnist.pkl.gz's scaling, as the spec's MNIST.npz): within [0, 255/256], both ends reached.
   for (const x of [m.xTrain, m.xValid, m.xTest]) {
     let min = Infinity;
     let max = -Infinity;
@@ -31,13 +31,13 @@ test('loadMnist: shapes, dtypes, value ranges, labels, and a cached second call'
       sum += v;
     }
     assert.equal(min, 0);
-    assert.equal(max, 1);
+    assert.equal(max, 255 / 256);
     const mean = sum / x.data.length;
     assert.ok(mean > 0.11 && mean < 0.15, `mean pixel ${mean}`); // MNIST's mean intensity is about 0.13
   }
   for (let i = 0; i < 5000; i++) {
-    const k = m.xTrain.data[i * 157] * 255;
-    assert.ok(Math.abs(k - Math.round(k)) < 1e-4, `pixel ${i * 157} = ${m.xTrain.data[i * 157]} is not k/255`);
+    const k = m.xTrain.data[i * 157] * 256;
+    assert.ok(k === Math.round(k), `pixel ${i * 157} = ${m.xTrain.data[i * 157]} is not k/256`);
   }
 
   // Label histograms: digits 0-9 only, each between 8% and 12.5% of every split.
