@@ -100,31 +100,59 @@ function addRoundToOdd(x: number, y: number): number {
   return fromWords(hi, lo);
 }
 
-/** log(x) as glibc computes it, bit for bit. */
+/** 2^j for j in [-POW2_BIAS, POW2_BIAS]: scaling by it is exact, cheaper than rebuilding z from its bits. */
+const POW2_BIAS = 1100;
+const POW2 = Float64Array.from({ length: 2 * POW2_BIAS + 1 }, (_, j) => 2 ** (j - POW2_BIAS));
+
+/**
+ * log(x) as glibc computes it, bit for bit. One function holds both fast paths (so a call boxes one result and
+ * makes no further calls); the exact recomputations sit in their own functions, reached about 1 call in 100.
+ */
 export function glibcLog(x: number): number {
-  if (x >= NEAR_ONE_LO && x < NEAR_ONE_HI) return logNearOne(x);
-  scratchF64[0] = x;
-  let hw = scratchU32[HI];
-  const lw = scratchU32[LO];
+  if (x >= NEAR_ONE_LO && x < NEAR_ONE_HI) {
+    // log(x) for x near 1: r = x - 1, log(x) = r - r^2/2 + r^3 * poly(r), with r^2/2 split exactly.
+    if (x === 1) return 0;
+    const r = x - 1;
+    const r2 = r * r;
+    const r3 = r * r2;
+    // rhi: r rounded to 26 bits, so rhi * rhi is exact; the products with 2^27 and B0 = -0.5 are exact too,
+    // so glibc's fused operations on them equal the plain ones.
+    const rw = r * TWO_POW_27;
+    const rhi = (r + rw) - rw;
+    const rhi2 = rhi * rhi;
+    const hi = r + rhi2 * B0;
+    const lo = (r - hi) + rhi2 * B0;
+    const m = B0 * (r - rhi);
+    const rs = rhi + r;
+    // Unfused evaluation of the fused tail.
+    const a1 = r2 * B3 + (r * B2 + B1);
+    const a2 = r2 * B6 + (r * B5 + B4);
+    const a3 = r3 * B10 + (r2 * B9 + (r * B8 + B7));
+    const mrs = m * rs;
+    const pr = ((a3 * r3 + a2) * r3 + a1) * r3;
+    const tail = pr + (mrs + lo);
+    const y = hi + tail;
+    const slack = (Math.abs(mrs) + Math.abs(lo) + Math.abs(pr)) * SLACK;
+    if (hi + (tail + slack) === y && hi + (tail - slack) === y) return y;
+    return nearOneExactTail(r, r2, r3, m, rs, lo) + hi;
+  }
   if (!(x >= 2.2250738585072014e-308 && x < Infinity)) {
     // Zero, subnormal, negative, infinite or NaN.
     if (x === 0) return -Infinity;
     if (x === Infinity) return Infinity;
     if (!(x > 0)) return NaN;
-    // Subnormal: scale into the normal range, then take 52 off the exponent (as glibc does).
-    scratchF64[0] = x * TWO_POW_52;
-    hw = (scratchU32[HI] - (52 << 20)) >>> 0;
-    return logMain(hw, scratchU32[LO]);
+    return subnormalLog(x);
   }
-  return logMain(hw, lw);
-}
-
-/** x = 2^k z with z in [0.6875, 1.375); log(x) = log1p(z / c - 1) + log(c) + k ln2, c from the table. */
-function logMain(hw: number, lw: number): number {
-  const tmpHi = (hw - 0x3fe60000) | 0; // high word of ix - OFF (OFF's low word is 0)
+  // x = 2^k z with z in [0.6875, 1.375); log(x) = log1p(z / c - 1) + log(c) + k ln2, c from the table.
+  scratchF64[0] = x;
+  const tmpHi = (scratchU32[HI] - 0x3fe60000) | 0; // high word of ix - OFF (OFF's low word is 0)
   const i = (tmpHi >>> 13) & (TABLE_SIZE - 1);
   const kd = tmpHi >> 20;
-  const z = fromWords((hw - (tmpHi & 0xfff00000)) >>> 0, lw);
+  return logTable(x * POW2[POW2_BIAS - kd], kd, i);
+}
+
+/** The main path for z = x / 2^k in table interval i. */
+function logTable(z: number, kd: number, i: number): number {
   const invc = INVC[i];
   // r = fma(z, invc, -1): z * invc = p + e exactly, and p - 1 is exact (p is within 1% of 1).
   const p = z * invc;
@@ -141,52 +169,39 @@ function logMain(hw: number, lw: number): number {
   // Unfused evaluation of glibc's fused tail: lo, then t = r2*A0 + lo + r3*((r*A4 + A3)*r2 + (r*A2 + A1)).
   const kl = kd * LN2LO;
   const lo = kl + base;
-  const q = (r * A4 + A3) * r2 + (r * A2 + A1);
-  const rq = r3 * q;
+  const rq = r3 * ((r * A4 + A3) * r2 + (r * A2 + A1));
   const t = rq + (r2 * A0 + lo);
   const y = t + hi;
   const slack = (Math.abs(kl) + Math.abs(lo) + r2 + Math.abs(rq)) * SLACK;
   if ((t + slack) + hi === y && (t - slack) + hi === y) return y;
-  // Near a rounding boundary: redo the tail with exact FMAs in glibc's order.
-  const loF = fmaExact(kd, LN2LO, base);
-  const p1 = fmaExact(r, A2, A1);
-  const p2 = fmaExact(r, A4, A3);
-  const s = fmaExact(r2, A0, loF);
-  const qF = fmaExact(p2, r2, p1);
-  return fmaExact(r3, qF, s) + hi;
+  return mainExactTail(kd, base, r, r2, r3) + hi;
 }
 
-/** log(x) for x near 1: r = x - 1, log(x) = r - r^2/2 + r^3 * poly(r), with r^2/2 split exactly. */
-function logNearOne(x: number): number {
-  if (x === 1) return 0;
-  const r = x - 1;
-  const r2 = r * r;
-  const r3 = r * r2;
-  // rhi: r rounded to 26 bits, so rhi * rhi is exact; the products with 2^27 and B0 = -0.5 are exact too,
-  // so these fused operations equal the plain ones.
-  const rw = r * TWO_POW_27;
-  const rhi = (r + rw) - rw;
-  const rlo = r - rhi;
-  const rhi2 = rhi * rhi;
-  const hi = r + rhi2 * B0;
-  const lo = (r - hi) + rhi2 * B0;
-  const m = B0 * rlo;
-  const rs = rhi + r;
-  // Unfused evaluation of the fused tail.
-  const a1 = r2 * B3 + (r * B2 + B1);
-  const a2 = r2 * B6 + (r * B5 + B4);
-  const a3 = r3 * B10 + (r2 * B9 + (r * B8 + B7));
-  const poly = (a3 * r3 + a2) * r3 + a1;
-  const mrs = m * rs;
-  const lo2 = mrs + lo;
-  const pr = poly * r3;
-  const tail = pr + lo2;
-  const y = hi + tail;
-  const slack = (Math.abs(mrs) + Math.abs(lo) + Math.abs(pr)) * SLACK;
-  if (hi + (tail + slack) === y && hi + (tail - slack) === y) return y;
-  const a1F = fmaExact(r2, B3, fmaExact(r, B2, B1));
-  const a2F = fmaExact(r2, B6, fmaExact(r, B5, B4));
-  const a3F = fmaExact(r3, B10, fmaExact(r2, B9, fmaExact(r, B8, B7)));
-  const polyF = fmaExact(fmaExact(a3F, r3, a2F), r3, a1F);
-  return hi + fmaExact(polyF, r3, fmaExact(m, rs, lo));
+/** Subnormal x: glibc scales by 2^52 and takes 52 off the exponent. */
+function subnormalLog(x: number): number {
+  const scaled = x * TWO_POW_52;
+  scratchF64[0] = scaled;
+  const tmpHi = ((scratchU32[HI] - (52 << 20)) - 0x3fe60000) | 0;
+  const i = (tmpHi >>> 13) & (TABLE_SIZE - 1);
+  const kd = tmpHi >> 20;
+  return logTable(scaled * POW2[POW2_BIAS - kd - 52], kd, i); // 2^-kd alone would overflow
+}
+
+/** glibc's fused tail of the main path, with exact FMAs in its order: near a rounding boundary only. */
+function mainExactTail(kd: number, base: number, r: number, r2: number, r3: number): number {
+  const lo = fmaExact(kd, LN2LO, base);
+  const p1 = fmaExact(r, A2, A1);
+  const p2 = fmaExact(r, A4, A3);
+  const s = fmaExact(r2, A0, lo);
+  const q = fmaExact(p2, r2, p1);
+  return fmaExact(r3, q, s);
+}
+
+/** glibc's fused tail of the near-one path, with exact FMAs in its order. */
+function nearOneExactTail(r: number, r2: number, r3: number, m: number, rs: number, lo: number): number {
+  const a1 = fmaExact(r2, B3, fmaExact(r, B2, B1));
+  const a2 = fmaExact(r2, B6, fmaExact(r, B5, B4));
+  const a3 = fmaExact(r3, B10, fmaExact(r2, B9, fmaExact(r, B8, B7)));
+  const poly = fmaExact(fmaExact(a3, r3, a2), r3, a1);
+  return fmaExact(poly, r3, fmaExact(m, rs, lo));
 }

@@ -26,6 +26,7 @@ export interface RandomStateSnapshot {
 }
 
 const UINT32_MAX = 0xffffffff;
+const TWO_POW_MINUS_52 = 2 ** -52;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX_EXCLUSIVE = 2 ** 31;
 
@@ -181,19 +182,33 @@ export class RandomState {
     const n = out.length;
     let i = 0;
     if (n > 0 && this.hasGauss) out[i++] = loc + scale * this.gauss();
-    // Pairs straight from the polar method, skipping the cache round trip.
+    // Pairs straight from the polar method, skipping the cache round trip. The uniforms are read from the
+    // tempered block with a local position (the hot loop of randn); near the block's end, the generator's
+    // own nextDouble crosses the twist.
     const mt = this.mt;
+    const words = mt.tempered;
+    let p = mt.pos;
     for (; i + 1 < n; i += 2) {
       let x1: number, x2: number, r2: number;
       do {
-        x1 = 2 * mt.nextDouble() - 1;
-        x2 = 2 * mt.nextDouble() - 1;
+        if (p <= MT_STATE_WORDS - 4) {
+          // 2u - 1 with u = (a * 2^26 + b) * 2^-53, computed exactly as one scaling.
+          x1 = ((words[p] >>> 5) * 67108864 + (words[p + 1] >>> 6)) * TWO_POW_MINUS_52 - 1;
+          x2 = ((words[p + 2] >>> 5) * 67108864 + (words[p + 3] >>> 6)) * TWO_POW_MINUS_52 - 1;
+          p += 4;
+        } else {
+          mt.pos = p;
+          x1 = 2 * mt.nextDouble() - 1;
+          x2 = 2 * mt.nextDouble() - 1;
+          p = mt.pos;
+        }
         r2 = x1 * x1 + x2 * x2;
       } while (r2 >= 1 || r2 === 0);
       const f = Math.sqrt((-2 * glibcLog(r2)) / r2);
       out[i] = loc + scale * (f * x2);
       out[i + 1] = loc + scale * (f * x1);
     }
+    mt.pos = p;
     if (i < n) out[i] = loc + scale * this.gauss();
   }
 
@@ -201,7 +216,7 @@ export class RandomState {
   getState(): RandomStateSnapshot {
     return {
       algorithm: 'MT19937',
-      key: Array.from(this.mt.key),
+      key: this.mt.keyWords(),
       pos: this.mt.pos,
       has_gauss: this.hasGauss ? 1 : 0,
       cached_gaussian: this.cachedGauss,
@@ -231,8 +246,7 @@ export class RandomState {
     if (typeof state.cached_gaussian !== 'number' || !Number.isFinite(state.cached_gaussian)) {
       throw new Error(`state.cached_gaussian: expected a finite number, got ${describe(state.cached_gaussian)}`);
     }
-    this.mt.key.set(key);
-    this.mt.pos = state.pos;
+    this.mt.setKey(key, state.pos);
     this.hasGauss = hasGauss === 1 || hasGauss === true;
     this.cachedGauss = state.cached_gaussian;
   }
@@ -265,7 +279,7 @@ export class RandomState {
     if (span === UINT32_MAX) return mt.next32();
     const mask = maskFor(span);
     let value: number;
-    while ((value = (mt.next32() & mask) >>> 0) > span);
+    while ((value = (mt.nextInt32() & mask) >>> 0) > span);
     return value;
   }
 
