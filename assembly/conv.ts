@@ -1,0 +1,184 @@
+// Convolutions (NHWC input, filters [kh, kw, inC, outC]) as GEMMs over a transposed im2col matrix
+// colT[K, HW] (K = kh·kw·inC in the filter's order, HW = outH·outW), one image at a time, so the
+// wide HW dimension fills the SIMD lanes and each thread works on whole images:
+//   forward          Y_nᵀ[outC, HW] = Wᵀ[outC, K] × colT            (then transpose, + bias, relu)
+//   backprop input   dcolT[K, HW]   = W[K, outC] × dY_nᵀ[outC, HW]  (then col2im into dX_n)
+//   backprop filter  dWᵀ[outC, K]  += dY_nᵀ × colTᵀ                (per-thread partial, summed after)
+import { gemmRows, gemmScratchFloats } from './gemm';
+
+/** Geometry and buffers, laid out by the JavaScript wrapper as consecutive 32-bit slots. */
+@unmanaged
+class ConvParams {
+  a: u32;      // forward: x; backprop input: dy; backprop filter: x
+  b: u32;      // forward: w; backprop input: w;  backprop filter: dy
+  bias: u32;   // forward: bias or 0
+  out: u32;    // forward: y; backprop input: dx; backprop filter: unused (partials live in scratch)
+  batch: i32; inH: i32; inW: i32; inC: i32;
+  kh: i32; kw: i32; outC: i32;
+  strideH: i32; strideW: i32; padTop: i32; padLeft: i32;
+  outH: i32; outW: i32;
+  relu: i32;
+}
+
+/** Scratch floats one thread needs for any of the three conv kernels (K·HW col, outC·max(K,HW) result, GEMM). */
+export function convScratchFloats(params: usize): i32 {
+  const g = changetype<ConvParams>(params);
+  const kDim = g.kh * g.kw * g.inC;
+  const hw = g.outH * g.outW;
+  return kDim * hw + g.outC * max(kDim, hw) + gemmScratchFloats(max(kDim, hw));
+}
+
+/** First output index o >= 0 whose input index o·s − pad + k lies inside [0, size), and one past the last. */
+@inline function firstInside(pad: i32, k: i32, s: i32): i32 {
+  const need = pad - k; // o·s >= need
+  return need <= 0 ? 0 : (need + s - 1) / s;
+}
+@inline function endInside(size: i32, pad: i32, k: i32, s: i32, outSize: i32): i32 {
+  const limit = size - 1 + pad - k; // o·s <= limit
+  if (limit < 0) return 0;
+  return min(outSize, limit / s + 1);
+}
+
+/** colT[K, HW] from one NHWC image; padding reads as zero. */
+function im2colT(g: ConvParams, x: usize, colT: usize): void {
+  const hw = g.outH * g.outW;
+  let row = colT;
+  for (let ky = 0; ky < g.kh; ky++) {
+    const oyLo = firstInside(g.padTop, ky, g.strideH);
+    const oyHi = max(oyLo, endInside(g.inH, g.padTop, ky, g.strideH, g.outH));
+    for (let kx = 0; kx < g.kw; kx++) {
+      const oxLo = min(g.outW, firstInside(g.padLeft, kx, g.strideW));
+      const oxHi = max(oxLo, endInside(g.inW, g.padLeft, kx, g.strideW, g.outW));
+      for (let ci = 0; ci < g.inC; ci++) {
+        memory.fill(row, 0, <usize>hw << 2);
+        for (let oy = oyLo; oy < oyHi; oy++) {
+          const iy = oy * g.strideH - g.padTop + ky;
+          const dst = row + (<usize>(oy * g.outW) << 2);
+          let src = x + ((<usize>((iy * g.inW + oxLo * g.strideW - g.padLeft + kx) * g.inC + ci)) << 2);
+          const step = <usize>(g.strideW * g.inC) << 2;
+          for (let ox = oxLo; ox < oxHi; ox++) {
+            store<f32>(dst + (<usize>ox << 2), load<f32>(src));
+            src += step;
+          }
+        }
+        row += <usize>hw << 2;
+      }
+    }
+  }
+}
+
+/** dX_n += col2im(dcolT): every column entry flows back to the input pixel it was read from. */
+function col2imT(g: ConvParams, dcolT: usize, dx: usize): void {
+  const hw = g.outH * g.outW;
+  let row = dcolT;
+  for (let ky = 0; ky < g.kh; ky++) {
+    const oyLo = firstInside(g.padTop, ky, g.strideH);
+    const oyHi = max(oyLo, endInside(g.inH, g.padTop, ky, g.strideH, g.outH));
+    for (let kx = 0; kx < g.kw; kx++) {
+      const oxLo = min(g.outW, firstInside(g.padLeft, kx, g.strideW));
+      const oxHi = max(oxLo, endInside(g.inW, g.padLeft, kx, g.strideW, g.outW));
+      for (let ci = 0; ci < g.inC; ci++) {
+        for (let oy = oyLo; oy < oyHi; oy++) {
+          const iy = oy * g.strideH - g.padTop + ky;
+          const src = row + (<usize>(oy * g.outW) << 2);
+          let dst = dx + ((<usize>((iy * g.inW + oxLo * g.strideW - g.padLeft + kx) * g.inC + ci)) << 2);
+          const step = <usize>(g.strideW * g.inC) << 2;
+          for (let ox = oxLo; ox < oxHi; ox++) {
+            store<f32>(dst, load<f32>(dst) + load<f32>(src + (<usize>ox << 2)));
+            dst += step;
+          }
+        }
+        row += <usize>hw << 2;
+      }
+    }
+  }
+}
+
+/** Pool entry: images [begin, end) of y = conv(x, w) + bias, optionally relu'd. */
+export function conv2dForward(params: usize, begin: i32, end: i32, scratch: usize): void {
+  const g = changetype<ConvParams>(params);
+  const kDim = g.kh * g.kw * g.inC;
+  const hw = g.outH * g.outW;
+  const outC = g.outC;
+  const colT = scratch;
+  const yT = colT + ((<usize>kDim * hw) << 2);
+  const gemmScratch = yT + ((<usize>outC * max(kDim, hw)) << 2);
+  const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
+  const outImage = <usize>(hw * outC) << 2;
+  const relu = g.relu != 0;
+  for (let n = begin; n < end; n++) {
+    im2colT(g, <usize>g.a + <usize>n * inImage, colT);
+    gemmRows(<usize>g.b, colT, yT, outC, kDim, hw, true, false, false, 0, outC, gemmScratch);
+    // Transpose [outC, HW] into NHWC with the bias and activation fused in.
+    const y = <usize>g.out + <usize>n * outImage;
+    for (let co = 0; co < outC; co++) {
+      const bias: f32 = g.bias != 0 ? load<f32>(<usize>g.bias + (<usize>co << 2)) : 0;
+      const src = yT + ((<usize>co * hw) << 2);
+      let dst = y + (<usize>co << 2);
+      const step = <usize>outC << 2;
+      for (let i = 0; i < hw; i++) {
+        let v = load<f32>(src + (<usize>i << 2)) + bias;
+        if (relu && v < 0) v = 0;
+        store<f32>(dst, v);
+        dst += step;
+      }
+    }
+  }
+}
+
+/** Pool entry: images [begin, end) of dx from dy and w (dx fully overwritten). */
+export function conv2dBackpropInput(params: usize, begin: i32, end: i32, scratch: usize): void {
+  const g = changetype<ConvParams>(params);
+  const kDim = g.kh * g.kw * g.inC;
+  const hw = g.outH * g.outW;
+  const dcolT = scratch;
+  const gemmScratch = dcolT + ((<usize>kDim * hw) << 2) + ((<usize>g.outC * max(kDim, hw)) << 2);
+  const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
+  const outImage = <usize>(hw * g.outC) << 2;
+  for (let n = begin; n < end; n++) {
+    const dy = <usize>g.a + <usize>n * outImage;
+    gemmRows(<usize>g.b, dy, dcolT, kDim, g.outC, hw, false, true, false, 0, kDim, gemmScratch);
+    const dx = <usize>g.out + <usize>n * inImage;
+    memory.fill(dx, 0, inImage);
+    col2imT(g, dcolT, dx);
+  }
+}
+
+/**
+ * Pool entry: this thread's partial dWᵀ[outC, K] over images [begin, end), left at the start of
+ * scratch; conv2dBackpropFilterReduce sums the partials into dw.
+ */
+export function conv2dBackpropFilter(params: usize, begin: i32, end: i32, scratch: usize): void {
+  const g = changetype<ConvParams>(params);
+  const kDim = g.kh * g.kw * g.inC;
+  const hw = g.outH * g.outW;
+  const partial = scratch;
+  const colT = partial + ((<usize>g.outC * max(kDim, hw)) << 2);
+  const gemmScratch = colT + ((<usize>kDim * hw) << 2);
+  const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
+  const outImage = <usize>(hw * g.outC) << 2;
+  if (end <= begin) memory.fill(partial, 0, (<usize>g.outC * kDim) << 2);
+  for (let n = begin; n < end; n++) {
+    im2colT(g, <usize>g.a + <usize>n * inImage, colT);
+    const dy = <usize>g.b + <usize>n * outImage;
+    gemmRows(dy, colT, partial, g.outC, hw, kDim, true, true, n > begin, 0, g.outC, gemmScratch);
+  }
+}
+
+/** dw[K, outC] = Σ partials[t][outC, K]ᵀ; partials is an array of `count` scratch addresses. */
+export function conv2dBackpropFilterReduce(params: usize, partials: usize, count: i32): void {
+  const g = changetype<ConvParams>(params);
+  const kDim = g.kh * g.kw * g.inC;
+  const outC = g.outC;
+  const dw = <usize>g.out;
+  for (let co = 0; co < outC; co++) {
+    for (let kIdx = 0; kIdx < kDim; kIdx++) {
+      let sum: f32 = 0;
+      for (let t = 0; t < count; t++) {
+        const part = <usize>load<u32>(partials + (<usize>t << 2));
+        sum += load<f32>(part + ((<usize>(co * kDim + kIdx)) << 2));
+      }
+      store<f32>(dw + ((<usize>(kIdx * outC + co)) << 2), sum);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+// 2-D max and average pooling over NHWC images, forward and backward. Windows are clipped to the
+// input: padded positions never win a max, and an average divides by the number of real inputs in
+// its window (TensorFlow's rule; with 'valid' pooling that is always kh·kw).
+// Work items are images, so threads never write the same dx element.
+
+@unmanaged
+class PoolParams {
+  x: u32;     // forward: x; backward: dy
+  aux: u32;   // max backward: x (to find the winners); otherwise unused
+  out: u32;   // forward: y; backward: dx
+  batch: i32; inH: i32; inW: i32; channels: i32;
+  kh: i32; kw: i32; strideH: i32; strideW: i32; padTop: i32; padLeft: i32;
+  outH: i32; outW: i32;
+  tiesAll: i32; // max backward: 1 = every input equal to the max gets dy, 0 = only the first
+}
+
+@inline function f32At(base: usize, i: i32): f32 { return load<f32>(base + (<usize>i << 2)); }
+
+/** Pool entry: images [begin, end); mode 0 = max, 1 = avg. */
+function poolForward(params: usize, begin: i32, end: i32, mode: i32): void {
+  const g = changetype<PoolParams>(params);
+  const c = g.channels;
+  const inImage = g.inH * g.inW * c;
+  const outImage = g.outH * g.outW * c;
+  for (let n = begin; n < end; n++) {
+    const x = <usize>g.x + ((<usize>n * inImage) << 2);
+    let y = <usize>g.out + ((<usize>n * outImage) << 2);
+    for (let oy = 0; oy < g.outH; oy++) {
+      const y0 = max(0, oy * g.strideH - g.padTop);
+      const y1 = min(g.inH, oy * g.strideH - g.padTop + g.kh);
+      for (let ox = 0; ox < g.outW; ox++) {
+        const x0 = max(0, ox * g.strideW - g.padLeft);
+        const x1 = min(g.inW, ox * g.strideW - g.padLeft + g.kw);
+        const count = <f32>((y1 - y0) * (x1 - x0));
+        let ch = 0;
+        // Four channels at a time, then the rest one by one.
+        for (; ch + 4 <= c; ch += 4) {
+          let acc = mode == 0 ? f32x4.splat(-Infinity) : f32x4.splat(0);
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const v = v128.load(x + ((<usize>((iy * g.inW + ix) * c + ch)) << 2));
+              acc = mode == 0 ? f32x4.max(acc, v) : f32x4.add(acc, v);
+            }
+          }
+          if (mode != 0) acc = f32x4.div(acc, f32x4.splat(count));
+          v128.store(y + (<usize>ch << 2), acc);
+        }
+        for (; ch < c; ch++) {
+          let acc: f32 = mode == 0 ? -Infinity : 0;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const v = f32At(x, (iy * g.inW + ix) * c + ch);
+              acc = mode == 0 ? max(acc, v) : acc + v;
+            }
+          }
+          store<f32>(y + (<usize>ch << 2), mode == 0 ? acc : acc / count);
+        }
+        y += <usize>c << 2;
+      }
+    }
+  }
+}
+
+/** Pool entry: images [begin, end) of dx (fully overwritten); mode 0 = max, 1 = avg. */
+function poolBackward(params: usize, begin: i32, end: i32, mode: i32): void {
+  const g = changetype<PoolParams>(params);
+  const c = g.channels;
+  const inImage = g.inH * g.inW * c;
+  const outImage = g.outH * g.outW * c;
+  const tiesAll = g.tiesAll != 0;
+  for (let n = begin; n < end; n++) {
+    const x = <usize>g.aux + ((<usize>n * inImage) << 2);
+    const dx = <usize>g.out + ((<usize>n * inImage) << 2);
+    let dy = <usize>g.x + ((<usize>n * outImage) << 2);
+    memory.fill(dx, 0, <usize>inImage << 2);
+    for (let oy = 0; oy < g.outH; oy++) {
+      const y0 = max(0, oy * g.strideH - g.padTop);
+      const y1 = min(g.inH, oy * g.strideH - g.padTop + g.kh);
+      for (let ox = 0; ox < g.outW; ox++) {
+        const x0 = max(0, ox * g.strideW - g.padLeft);
+        const x1 = min(g.inW, ox * g.strideW - g.padLeft + g.kw);
+        for (let ch = 0; ch < c; ch++) {
+          const grad = f32At(dy, ch);
+          if (mode != 0) {
+            const share = grad / <f32>((y1 - y0) * (x1 - x0));
+            for (let iy = y0; iy < y1; iy++) {
+              for (let ix = x0; ix < x1; ix++) {
+                const at = dx + ((<usize>((iy * g.inW + ix) * c + ch)) << 2);
+                store<f32>(at, load<f32>(at) + share);
+              }
+            }
+            continue;
+          }
+          // Max: find the window's maximum and where it first occurs. A NaN wins and stays, as in
+          // the forward pass (f32.max propagates NaN).
+          let best: f32 = -Infinity;
+          let bestAt = -1;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const i = (iy * g.inW + ix) * c + ch;
+              const v = f32At(x, i);
+              if (v > best || bestAt < 0 || (v != v && best == best)) { best = v; bestAt = i; }
+            }
+          }
+          if (bestAt < 0) continue;
+          const bestIsNaN = best != best;
+          if (!tiesAll) {
+            const at = dx + (<usize>bestAt << 2);
+            store<f32>(at, load<f32>(at) + grad);
+            continue;
+          }
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const i = (iy * g.inW + ix) * c + ch;
+              const v = f32At(x, i);
+              if (v == best || (bestIsNaN && v != v)) {
+                const at = dx + (<usize>i << 2);
+                store<f32>(at, load<f32>(at) + grad);
+              }
+            }
+          }
+        }
+        dy += <usize>c << 2;
+      }
+    }
+  }
+}
+
+export function maxPoolForward(params: usize, begin: i32, end: i32, scratch: usize): void { poolForward(params, begin, end, 0); }
+export function avgPoolForward(params: usize, begin: i32, end: i32, scratch: usize): void { poolForward(params, begin, end, 1); }
+export function maxPoolBackward(params: usize, begin: i32, end: i32, scratch: usize): void { poolBackward(params, begin, end, 0); }
+export function avgPoolBackward(params: usize, begin: i32, end: i32, scratch: usize): void { poolBackward(params, begin, end, 1); }

@@ -1,0 +1,122 @@
+/**
+ * Which kernel set the ops use. 'reference' is the plain TypeScript kernels (any float dtype,
+ * everywhere); 'wasm' is the WebAssembly SIMD kernels (src/wasm/), which take float32 and hand any
+ * float64 call to the TypeScript kernels, so ops never need to care. The default is 'wasm' when the
+ * module was built and this runtime validates it, 'reference' otherwise.
+ */
+import type { FloatArray } from '../tensor/dtype.js';
+import type { Conv2DInfo, Pool2DInfo } from './shape.js';
+import * as gemm from './gemm.js';
+import * as conv from './conv2d.js';
+import * as pool from './pool2d.js';
+import * as fast from '../wasm/kernels.js';
+import { tryRuntime } from '../wasm/runtime.js';
+
+export type BackendName = 'reference' | 'wasm';
+
+export interface KernelSet {
+  readonly name: BackendName;
+  matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number,
+    transA: boolean, transB: boolean, accumulate: boolean): void;
+  /** relu: apply max(·, 0) to the result in the same pass (only 'wasm' fuses; 'reference' runs a second pass). */
+  conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, info: Conv2DInfo, y: FloatArray, relu?: boolean): void;
+  conv2dBackpropInput(dy: FloatArray, w: FloatArray, info: Conv2DInfo, dx: FloatArray): void;
+  conv2dBackpropFilter(x: FloatArray, dy: FloatArray, info: Conv2DInfo, dw: FloatArray): void;
+  biasGrad(dy: FloatArray, channels: number, db: FloatArray): void;
+  maxPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): void;
+  avgPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): void;
+  maxPoolBackward(dy: FloatArray, x: FloatArray, info: Pool2DInfo, ties: 'all' | 'first', dx: FloatArray): void;
+  avgPoolBackward(dy: FloatArray, info: Pool2DInfo, dx: FloatArray): void;
+}
+
+function reluInPlace(y: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) if (y[i] < 0) y[i] = 0;
+}
+
+const reference: KernelSet = {
+  name: 'reference',
+  matmul: gemm.matmul,
+  conv2dForward(x, w, bias, info, y, relu = false) {
+    conv.conv2dForward(x, w, bias, info, y);
+    if (relu) reluInPlace(y, info.batch * info.outH * info.outW * info.outC);
+  },
+  conv2dBackpropInput: conv.conv2dBackpropInput,
+  conv2dBackpropFilter: conv.conv2dBackpropFilter,
+  biasGrad: conv.biasGradNHWC,
+  maxPoolForward: pool.maxPoolForward,
+  avgPoolForward: pool.avgPoolForward,
+  maxPoolBackward: pool.maxPoolBackward,
+  avgPoolBackward: pool.avgPoolBackward,
+};
+
+const f32 = (...arrays: (FloatArray | null)[]) => arrays.every((a) => a === null || a instanceof Float32Array);
+
+/** float32 calls go to WebAssembly, anything else to the reference set. */
+const wasm: KernelSet = {
+  name: 'wasm',
+  matmul(a, b, c, m, k, n, transA, transB, accumulate) {
+    if (f32(a, b, c)) fast.matmul(a as Float32Array, b as Float32Array, c as Float32Array, m, k, n, transA, transB, accumulate);
+    else reference.matmul(a, b, c, m, k, n, transA, transB, accumulate);
+  },
+  conv2dForward(x, w, bias, info, y, relu = false) {
+    if (f32(x, w, bias, y)) fast.conv2dForward(x as Float32Array, w as Float32Array, bias as Float32Array | null, info, y as Float32Array, relu);
+    else reference.conv2dForward(x, w, bias, info, y, relu);
+  },
+  conv2dBackpropInput(dy, w, info, dx) {
+    if (f32(dy, w, dx)) fast.conv2dBackpropInput(dy as Float32Array, w as Float32Array, info, dx as Float32Array);
+    else reference.conv2dBackpropInput(dy, w, info, dx);
+  },
+  conv2dBackpropFilter(x, dy, info, dw) {
+    if (f32(x, dy, dw)) fast.conv2dBackpropFilter(x as Float32Array, dy as Float32Array, info, dw as Float32Array);
+    else reference.conv2dBackpropFilter(x, dy, info, dw);
+  },
+  biasGrad(dy, channels, db) {
+    if (f32(dy, db)) fast.biasGrad(dy as Float32Array, channels, db as Float32Array);
+    else reference.biasGrad(dy, channels, db);
+  },
+  maxPoolForward(x, info, y) {
+    if (f32(x, y)) fast.maxPoolForward(x as Float32Array, info, y as Float32Array);
+    else reference.maxPoolForward(x, info, y);
+  },
+  avgPoolForward(x, info, y) {
+    if (f32(x, y)) fast.avgPoolForward(x as Float32Array, info, y as Float32Array);
+    else reference.avgPoolForward(x, info, y);
+  },
+  maxPoolBackward(dy, x, info, ties, dx) {
+    if (f32(dy, x, dx)) fast.maxPoolBackward(dy as Float32Array, x as Float32Array, info, ties, dx as Float32Array);
+    else reference.maxPoolBackward(dy, x, info, ties, dx);
+  },
+  avgPoolBackward(dy, info, dx) {
+    if (f32(dy, dx)) fast.avgPoolBackward(dy as Float32Array, info, dx as Float32Array);
+    else reference.avgPoolBackward(dy, info, dx);
+  },
+};
+
+/** True when the WebAssembly kernels can run here (module built, SIMD and shared memory supported). */
+export function wasmAvailable(): boolean {
+  return tryRuntime() !== null;
+}
+
+let active: KernelSet | undefined;
+
+export function setBackend(name: BackendName): void {
+  if (name === 'reference') active = reference;
+  else if (name === 'wasm') {
+    if (!wasmAvailable()) {
+      throw new Error("name: expected a backend available here; 'wasm' needs WebAssembly SIMD and the built module (node scripts/build-wasm.mjs)");
+    }
+    active = wasm;
+  } else {
+    throw new Error(`name: expected 'reference' or 'wasm', got ${JSON.stringify(name)}`);
+  }
+}
+
+export function getBackend(): BackendName {
+  return kernels().name;
+}
+
+/** The active kernel set; ops call kernels().conv2dForward(…) and so on. */
+export function kernels(): KernelSet {
+  if (!active) active = wasmAvailable() ? wasm : reference;
+  return active;
+}

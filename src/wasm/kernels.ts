@@ -1,0 +1,201 @@
+/**
+ * float32 WebAssembly kernels with the reference kernels' signatures (src/kernels/*.ts): typed arrays
+ * in, outputs fully overwritten. Arrays allocated by wasmAlloc are used in place; others are copied
+ * in and out for the call (see staging.ts). Large work is split across the worker pool.
+ */
+import type { Conv2DInfo, Pool2DInfo } from '../kernels/shape.js';
+import { getRuntime } from './runtime.js';
+import { parallelFor, threadScratch, runChunks, splitWork, getThreads } from './pool.js';
+import { Staging, writeParams, writeParamSlots, paramSlotAddress } from './staging.js';
+
+/** Below this many flops (~100 µs on one core) a GEMM or convolution stays on the calling thread. */
+const SERIAL_FLOPS = 2e6;
+/** Below this many elements touched, a memory-bound kernel stays on the calling thread. */
+const SERIAL_ELEMENTS = 1 << 17;
+
+function staged<T>(body: (s: Staging) => T): T {
+  const s = new Staging();
+  let ok = false;
+  try {
+    const result = body(s);
+    ok = true;
+    return result;
+  } finally {
+    s.finish(ok);
+  }
+}
+
+/** C[m, n] (+)= op(A) × op(B); A is [m, k] ([k, m] when transA), B [k, n] ([n, k] when transB). */
+export function matmul(
+  a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number,
+  transA: boolean, transB: boolean, accumulate: boolean,
+): void {
+  const rt = getRuntime();
+  staged((s) => {
+    const pa = s.input(a, m * k), pb = s.input(b, k * n);
+    const pc = accumulate ? s.inout(c, m * n) : s.output(c, m * n);
+    const params = writeParams([pa, pb, pc, m, k, n, +transA, +transB, +accumulate]);
+    parallelFor('gemm', params, m, {
+      cost: 2 * m * n * k, serialBelow: SERIAL_FLOPS, align: 4, scratchFloats: rt.exports.gemmScratchFloats(n),
+    });
+  });
+}
+
+function convParams(a: number, b: number, bias: number, out: number, info: Conv2DInfo, relu: boolean): number {
+  return writeParams([
+    a, b, bias, out, info.batch, info.inH, info.inW, info.inC, info.kh, info.kw, info.outC,
+    info.strideH, info.strideW, info.padTop, info.padLeft, info.outH, info.outW, +relu,
+  ]);
+}
+
+const convFlops = (info: Conv2DInfo) => 2 * info.batch * info.outH * info.outW * info.outC * info.kh * info.kw * info.inC;
+const inSize = (info: Conv2DInfo) => info.batch * info.inH * info.inW * info.inC;
+const outSize = (info: Conv2DInfo) => info.batch * info.outH * info.outW * info.outC;
+const filterSize = (info: Conv2DInfo) => info.kh * info.kw * info.inC * info.outC;
+
+/** y = conv(x, w) + bias, then relu when `relu` (a fused epilogue: no extra pass over y). */
+export function conv2dForward(
+  x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2DInfo, y: Float32Array, relu = false,
+): void {
+  const rt = getRuntime();
+  staged((s) => {
+    const px = s.input(x, inSize(info)), pw = s.input(w, filterSize(info));
+    const pb = bias ? s.input(bias, info.outC) : 0;
+    const params = convParams(px, pw, pb, s.output(y, outSize(info)), info, relu);
+    parallelFor('conv2dForward', params, info.batch, {
+      cost: convFlops(info), serialBelow: SERIAL_FLOPS, scratchFloats: rt.exports.convScratchFloats(params),
+    });
+  });
+}
+
+/** dx = ∂loss/∂x from dy and w. */
+export function conv2dBackpropInput(dy: Float32Array, w: Float32Array, info: Conv2DInfo, dx: Float32Array): void {
+  const rt = getRuntime();
+  staged((s) => {
+    const pdy = s.input(dy, outSize(info)), pw = s.input(w, filterSize(info));
+    const params = convParams(pdy, pw, 0, s.output(dx, inSize(info)), info, false);
+    parallelFor('conv2dBackpropInput', params, info.batch, {
+      cost: convFlops(info), serialBelow: SERIAL_FLOPS, scratchFloats: rt.exports.convScratchFloats(params),
+    });
+  });
+}
+
+/** dw = ∂loss/∂w from x and dy: per-thread partial sums over images, then one reduction. */
+export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: Conv2DInfo, dw: Float32Array): void {
+  const rt = getRuntime();
+  staged((s) => {
+    const px = s.input(x, inSize(info)), pdy = s.input(dy, outSize(info));
+    const params = convParams(px, pdy, 0, s.output(dw, filterSize(info)), info, false);
+    const parts = convFlops(info) < SERIAL_FLOPS ? 1 : getThreads();
+    const bounds = splitWork(info.batch, parts);
+    const partials = threadScratch(bounds.length - 1, rt.exports.convScratchFloats(params));
+    runChunks('conv2dBackpropFilter', params, bounds, partials);
+    // The partial addresses go in the parameter block after the geometry slots.
+    const listSlot = 32;
+    writeParamSlots(listSlot, partials);
+    rt.exports.conv2dBackpropFilterReduce(params, paramSlotAddress(listSlot), partials.length);
+  });
+}
+
+function poolParams(a: number, aux: number, out: number, info: Pool2DInfo, tiesAll: boolean): number {
+  return writeParams([
+    a, aux, out, info.batch, info.inH, info.inW, info.channels, info.kh, info.kw,
+    info.strideH, info.strideW, info.padTop, info.padLeft, info.outH, info.outW, +tiesAll,
+  ]);
+}
+
+const poolIn = (info: Pool2DInfo) => info.batch * info.inH * info.inW * info.channels;
+const poolOut = (info: Pool2DInfo) => info.batch * info.outH * info.outW * info.channels;
+const poolWork = (info: Pool2DInfo) => poolOut(info) * info.kh * info.kw;
+
+export function maxPoolForward(x: Float32Array, info: Pool2DInfo, y: Float32Array): void {
+  poolForward('maxPoolForward', x, info, y);
+}
+export function avgPoolForward(x: Float32Array, info: Pool2DInfo, y: Float32Array): void {
+  poolForward('avgPoolForward', x, info, y);
+}
+
+function poolForward(kernel: 'maxPoolForward' | 'avgPoolForward', x: Float32Array, info: Pool2DInfo, y: Float32Array): void {
+  staged((s) => {
+    const params = poolParams(s.input(x, poolIn(info)), 0, s.output(y, poolOut(info)), info, false);
+    parallelFor(kernel, params, info.batch, { cost: poolWork(info), serialBelow: SERIAL_ELEMENTS });
+  });
+}
+
+/** dx from dy; ties 'all' gives dy to every input equal to its window's max, 'first' to the first only. */
+export function maxPoolBackward(dy: Float32Array, x: Float32Array, info: Pool2DInfo, ties: 'all' | 'first', dx: Float32Array): void {
+  staged((s) => {
+    const params = poolParams(s.input(dy, poolOut(info)), s.input(x, poolIn(info)), s.output(dx, poolIn(info)), info, ties === 'all');
+    parallelFor('maxPoolBackward', params, info.batch, { cost: 2 * poolWork(info), serialBelow: SERIAL_ELEMENTS });
+  });
+}
+
+export function avgPoolBackward(dy: Float32Array, info: Pool2DInfo, dx: Float32Array): void {
+  staged((s) => {
+    const params = poolParams(s.input(dy, poolOut(info)), 0, s.output(dx, poolIn(info)), info, false);
+    parallelFor('avgPoolBackward', params, info.batch, { cost: poolWork(info), serialBelow: SERIAL_ELEMENTS });
+  });
+}
+
+/** y = max(x, 0) elementwise (y may be x). */
+export function relu(x: Float32Array, y: Float32Array): void {
+  const n = x.length;
+  staged((s) => {
+    const params = writeParams([s.input(x, n), s.output(y, n)]);
+    parallelFor('relu', params, n, { cost: n, serialBelow: SERIAL_ELEMENTS, align: 4 });
+  });
+}
+
+/** dx = dy where x > 0, else 0 (x: relu's input or output). */
+export function reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void {
+  const n = dy.length;
+  staged((s) => {
+    const params = writeParams([s.input(dy, n), s.input(x, n), s.output(dx, n)]);
+    parallelFor('reluGrad', params, n, { cost: n, serialBelow: SERIAL_ELEMENTS, align: 4 });
+  });
+}
+
+/** db[c] = Σ_r dy[r, c] for dy viewed as [dy.length / channels, channels]. */
+export function biasGrad(dy: Float32Array, channels: number, db: Float32Array): void {
+  const rows = dy.length / channels;
+  staged((s) => {
+    const params = writeParams([s.input(dy, dy.length), s.output(db, channels), rows, channels]);
+    parallelFor('biasGrad', params, channels, { cost: dy.length, serialBelow: SERIAL_ELEMENTS });
+  });
+}
+
+/**
+ * Mean over rows of the cross-entropy between softmax(logits[r]) and labels[r] (one-hot or soft);
+ * fills dLogits (if given) with the gradient of that mean, (softmax − labels) / rows.
+ */
+export function softmaxCrossEntropy(
+  logits: Float32Array, labels: Float32Array, rows: number, classes: number, dLogits: Float32Array | null,
+): number {
+  const losses = new Float32Array(rows);
+  staged((s) => {
+    const params = writeParams([
+      s.input(logits, rows * classes), s.input(labels, rows * classes),
+      dLogits ? s.output(dLogits, rows * classes) : 0, s.output(losses, rows), rows, classes,
+    ]);
+    parallelFor('softmaxCrossEntropy', params, rows, { cost: rows * classes * 8, serialBelow: SERIAL_ELEMENTS });
+  });
+  let sum = 0;
+  for (const loss of losses) sum += loss;
+  return sum / rows;
+}
+
+/** One Adam step on param in place, updating the moment estimates m and v; step counts from 1. */
+export function adamUpdate(
+  param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+  lr: number, beta1: number, beta2: number, epsilon: number, step: number,
+): void {
+  const n = param.length;
+  staged((s) => {
+    const alpha = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
+    const params = writeParams(
+      [s.inout(param, n), s.input(grad, n), s.inout(m, n), s.inout(v, n), alpha, beta1, beta2, epsilon],
+      [4, 5, 6, 7],
+    );
+    parallelFor('adamUpdate', params, n, { cost: n * 4, serialBelow: SERIAL_ELEMENTS, align: 4 });
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * The layout of the control block shared by the calling thread and each worker (an Int32Array over a
+ * SharedArrayBuffer, one SLOT_INTS-int slot per worker). The caller fills a task, bumps SEQ and
+ * notifies; the worker runs it, writes STATUS, sets DONE = SEQ and notifies back.
+ */
+export const SLOT_INTS = 64;
+export const SEQ = 0;
+export const DONE = 1;
+export const KERNEL = 2;
+export const PARAMS = 3;
+export const BEGIN = 4;
+export const END = 5;
+export const SCRATCH = 6;
+export const STATUS = 7;
+export const READY = 8;
+/** Error text of a failed task, UTF-8, from this byte of the slot to its end. */
+export const MESSAGE_BYTE = 64;
+export const MESSAGE_BYTES = SLOT_INTS * 4 - MESSAGE_BYTE;
+
+export const STATUS_OK = 0;
+export const STATUS_ERROR = 1;
+/** KERNEL value that tells a worker to leave its loop. */
+export const KERNEL_EXIT = -1;
+
+/** Iterations of Atomics.load before sleeping in Atomics.wait (a few tens of microseconds). */
+export const SPIN_ITERATIONS = 20000;
+
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  slot: number;
+}
+
+/** Spin briefly, then sleep, until control[index] differs from `value`. */
+export function waitWhileEquals(control: Int32Array, index: number, value: number, timeoutMs = Infinity): boolean {
+  for (let i = 0; i < SPIN_ITERATIONS; i++) if (Atomics.load(control, index) !== value) return true;
+  const deadline = Date.now() + timeoutMs;
+  while (Atomics.load(control, index) === value) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    Atomics.wait(control, index, value, Math.min(left, 1000));
+  }
+  return true;
+}

@@ -1,0 +1,167 @@
+/**
+ * A persistent pool of worker_threads sharing the kernel module's memory. A call splits its work
+ * items into contiguous chunks: chunk 0 runs on the calling thread, the others are handed to workers
+ * through a shared control block (Atomics, no postMessage), and the caller spins briefly then sleeps
+ * until they are done. Workers are unref()'d: they never keep the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { getRuntime } from './runtime.js';
+import { allocBytes, freeBytes } from './heap.js';
+import { POOL_KERNELS, type PoolKernel } from './kernel-names.js';
+import {
+  SLOT_INTS, SEQ, DONE, KERNEL, PARAMS, BEGIN, END, SCRATCH, STATUS, READY, MESSAGE_BYTE, MESSAGE_BYTES,
+  STATUS_ERROR, KERNEL_EXIT, waitWhileEquals, type WorkerInit,
+} from './pool-protocol.js';
+
+/** Longest wait for a worker to instantiate the module. */
+const START_TIMEOUT_MS = 30000;
+/** Slots for this many workers are reserved up front (the control block never moves). */
+const MAX_WORKERS = 64;
+
+const control = new Int32Array(new SharedArrayBuffer(MAX_WORKERS * SLOT_INTS * 4));
+const controlBytes = new Uint8Array(control.buffer);
+
+interface PoolWorker { worker: Worker; slot: number; ready: boolean }
+
+let threads = Math.max(1, Math.min(availableParallelism(), MAX_WORKERS + 1));
+const workers: PoolWorker[] = [];
+/** Per-thread scratch (index 0 = calling thread): address and size in bytes. */
+const scratch: { ptr: number; bytes: number }[] = [];
+
+/** Threads used by kernels, the calling one included. */
+export function getThreads(): number {
+  return threads;
+}
+
+/** Use n threads (the calling one included); surplus workers are stopped, missing ones start on demand. */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS + 1) {
+    throw new Error(`n: expected an integer thread count in [1, ${MAX_WORKERS + 1}], got ${n}`);
+  }
+  threads = n;
+  while (workers.length > n - 1) stopWorker(workers.pop()!);
+}
+
+function stopWorker(w: PoolWorker): void {
+  const base = w.slot * SLOT_INTS;
+  control[base + KERNEL] = KERNEL_EXIT;
+  Atomics.add(control, base + SEQ, 1);
+  Atomics.notify(control, base + SEQ);
+  void w.worker.terminate();
+}
+
+function startWorker(slot: number): PoolWorker {
+  const rt = getRuntime();
+  const base = slot * SLOT_INTS;
+  control.fill(0, base, base + SLOT_INTS);
+  const workerData: WorkerInit = { module: rt.module, memory: rt.memory, control: control.buffer as SharedArrayBuffer, slot };
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  worker.unref();
+  // A worker that dies outside a task (it never should) is noted; its next task reports an error.
+  worker.on('error', () => { Atomics.store(control, base + READY, -1); Atomics.notify(control, base + READY); });
+  return { worker, slot, ready: false };
+}
+
+function readMessage(slot: number): string {
+  const at = slot * SLOT_INTS * 4 + MESSAGE_BYTE;
+  const raw = controlBytes.slice(at, at + MESSAGE_BYTES);
+  const end = raw.indexOf(0);
+  return new TextDecoder().decode(raw.subarray(0, end < 0 ? raw.length : end));
+}
+
+function ensureReady(w: PoolWorker): void {
+  if (w.ready) return;
+  const base = w.slot * SLOT_INTS;
+  if (!waitWhileEquals(control, base + READY, 0, START_TIMEOUT_MS)) {
+    throw new Error(`wasm pool: expected worker ${w.slot} to start within ${START_TIMEOUT_MS} ms, it did not`);
+  }
+  if (Atomics.load(control, base + READY) !== 1) {
+    throw new Error(`wasm pool: worker ${w.slot} failed to start: ${readMessage(w.slot)}`);
+  }
+  w.ready = true;
+}
+
+/** Scratch addresses for threads 0 .. count-1, each at least `floats` floats. */
+export function threadScratch(count: number, floats: number): number[] {
+  const bytes = floats * 4;
+  const out: number[] = [];
+  for (let t = 0; t < count; t++) {
+    let s = scratch[t];
+    if (!s || s.bytes < bytes) {
+      if (s) freeBytes(s.ptr);
+      // Some headroom, so slowly growing shapes do not reallocate every call.
+      const size = Math.ceil(bytes * 1.25) + 64;
+      s = scratch[t] = { ptr: allocBytes(size), bytes: size };
+    }
+    out.push(s.ptr);
+  }
+  return out;
+}
+
+/** Split [0, total) into at most `parts` contiguous chunks whose sizes are multiples of `align` (but the last). */
+export function splitWork(total: number, parts: number, align = 1): number[] {
+  const units = Math.ceil(total / align);
+  const chunks = Math.max(1, Math.min(parts, units));
+  const bounds = [0];
+  for (let c = 1; c < chunks; c++) bounds.push(Math.min(total, Math.round((units * c) / chunks) * align));
+  bounds.push(total);
+  return bounds;
+}
+
+/**
+ * Run kernel(params, bounds[t], bounds[t+1], scratch[t]) for every chunk t, chunk 0 on this thread,
+ * the others on workers; returns when all are done. A failure in any chunk throws here.
+ */
+export function runChunks(kernel: PoolKernel, params: number, bounds: number[], scratchPtrs: number[]): void {
+  const rt = getRuntime();
+  const chunks = bounds.length - 1;
+  const helpers = Math.min(chunks - 1, threads - 1);
+  if (helpers < chunks - 1) throw new Error(`bounds: expected at most ${threads} chunks, got ${chunks}`);
+  while (workers.length < helpers) workers.push(startWorker(workers.length));
+  const id = POOL_KERNELS.indexOf(kernel);
+  const posted: PoolWorker[] = [];
+  for (let t = 1; t <= helpers; t++) {
+    const w = workers[t - 1];
+    ensureReady(w);
+    const base = w.slot * SLOT_INTS;
+    control[base + KERNEL] = id;
+    control[base + PARAMS] = params;
+    control[base + BEGIN] = bounds[t];
+    control[base + END] = bounds[t + 1];
+    control[base + SCRATCH] = scratchPtrs[t];
+    control[base + STATUS] = 0;
+    Atomics.add(control, base + SEQ, 1);
+    Atomics.notify(control, base + SEQ);
+    posted.push(w);
+  }
+  let failure: Error | null = null;
+  try {
+    rt.exports[kernel](params, bounds[0], bounds[1], scratchPtrs[0]);
+  } catch (error) {
+    failure = new Error(`${kernel}: ${(error as Error).message}`);
+  }
+  // Always collect every worker, even after a failure here, so none is still writing when we return.
+  for (const w of posted) {
+    const base = w.slot * SLOT_INTS;
+    const seq = Atomics.load(control, base + SEQ);
+    while (Atomics.load(control, base + DONE) !== seq) waitWhileEquals(control, base + DONE, Atomics.load(control, base + DONE));
+    if (control[base + STATUS] === STATUS_ERROR && !failure) failure = new Error(`wasm worker ${w.slot}: ${readMessage(w.slot)}`);
+  }
+  if (failure) throw failure;
+}
+
+/**
+ * Run `total` work items of `kernel`, on as many threads as pay off: work estimated under
+ * `serialBelow` (in the kernel's cost units) stays on the calling thread.
+ */
+export function parallelFor(
+  kernel: PoolKernel, params: number, total: number,
+  options: { cost: number; serialBelow: number; align?: number; scratchFloats?: number },
+): number[] {
+  const parts = options.cost < options.serialBelow ? 1 : threads;
+  const bounds = splitWork(total, parts, options.align ?? 1);
+  const ptrs = threadScratch(bounds.length - 1, options.scratchFloats ?? 0);
+  runChunks(kernel, params, bounds, ptrs);
+  return ptrs;
+}
