@@ -80,36 +80,33 @@ export class MT19937 {
     return Array.from(this.key, (w) => w >>> 0);
   }
 
-  /** Regenerates all 624 words (the "twist"), then tempers them for the draws that follow. */
+  /** Regenerates all 624 words (the "twist") and tempers each new word in the same pass. */
   private twist(): void {
     const key = this.key;
+    const out = this.tempered;
     const n = MT_STATE_WORDS;
     let i = 0;
     for (; i < n - SHIFT_M; i++) {
       const y = (key[i] & UPPER_MASK) | (key[i + 1] & LOWER_MASK);
-      key[i] = key[i + SHIFT_M] ^ (y >>> 1) ^ ((0 - (y & 1)) & MATRIX_A);
+      const k = key[i + SHIFT_M] ^ (y >>> 1) ^ ((0 - (y & 1)) & MATRIX_A);
+      key[i] = k;
+      out[i] = temper(k);
     }
     for (; i < n - 1; i++) {
       const y = (key[i] & UPPER_MASK) | (key[i + 1] & LOWER_MASK);
-      key[i] = key[i + SHIFT_M - n] ^ (y >>> 1) ^ ((0 - (y & 1)) & MATRIX_A);
+      const k = key[i + SHIFT_M - n] ^ (y >>> 1) ^ ((0 - (y & 1)) & MATRIX_A);
+      key[i] = k;
+      out[i] = temper(k);
     }
     const y = (key[n - 1] & UPPER_MASK) | (key[0] & LOWER_MASK);
-    key[n - 1] = key[SHIFT_M - 1] ^ (y >>> 1) ^ ((0 - (y & 1)) & MATRIX_A);
+    const k = key[SHIFT_M - 1] ^ (y >>> 1) ^ ((0 - (y & 1)) & MATRIX_A);
+    key[n - 1] = k;
+    out[n - 1] = temper(k);
     this.pos = 0;
-    this.temperAll();
   }
 
   private temperAll(): void {
-    const key = this.key;
-    const out = this.tempered;
-    for (let i = 0; i < MT_STATE_WORDS; i++) {
-      let y = key[i];
-      y ^= y >>> 11;
-      y ^= (y << 7) & TEMPER_B;
-      y ^= (y << 15) & TEMPER_C;
-      y ^= y >>> 18;
-      out[i] = y;
-    }
+    for (let i = 0; i < MT_STATE_WORDS; i++) this.tempered[i] = temper(this.key[i]);
   }
 
   /** The next tempered 32-bit output as an int32 bit pattern (cheapest form; `>>> 0` gives NumPy's value). */
@@ -145,6 +142,14 @@ export class MT19937 {
     while ((value = (this.nextInt32() & mask) >>> 0) > max);
     return value;
   }
+}
+
+/** MT19937's output tempering of one state word (int32 in, int32 out). */
+function temper(y: number): number {
+  y ^= y >>> 11;
+  y ^= (y << 7) & TEMPER_B;
+  y ^= (y << 15) & TEMPER_C;
+  return y ^ (y >>> 18);
 }
 
 /** The smallest 2^k - 1 that is >= n (n < 2^32). */

@@ -8,7 +8,7 @@
  */
 import { Tensor } from './tensor.js';
 import { assertValidShape, describe, formatShape, sizeOf } from './shape-util.js';
-import { MT19937, MT_STATE_WORDS, maskFor } from './mt19937.js';
+import { MT19937, MT_STATE_WORDS, TWO_POW_MINUS_53, maskFor } from './mt19937.js';
 import { glibcLog } from './glibc-log.js';
 
 /** A seed: an integer in [0, 2^32 - 1], or a non-empty list of them; undefined means "fresh entropy". */
@@ -174,7 +174,19 @@ export class RandomState {
   /** Fills `out` with uniform [0, 1) values (the rand stream), without allocating. */
   fillUniform(out: Float64Array | Float32Array): void {
     const mt = this.mt;
-    for (let i = 0; i < out.length; i++) out[i] = mt.nextDouble();
+    const words = mt.tempered;
+    let p = mt.pos;
+    for (let i = 0; i < out.length; i++) {
+      if (p <= MT_STATE_WORDS - 2) {
+        out[i] = ((words[p] >>> 5) * 67108864 + (words[p + 1] >>> 6)) * TWO_POW_MINUS_53;
+        p += 2;
+      } else {
+        mt.pos = p;
+        out[i] = mt.nextDouble();
+        p = mt.pos;
+      }
+    }
+    mt.pos = p;
   }
 
   /** Fills `out` with loc + scale * gauss (the randn stream), without allocating. */
