@@ -1,0 +1,254 @@
+/**
+ * loadLayersModel(dir or dir/model.json): reads TensorFlow.js's layers-model files (ours, TensorFlow.js's,
+ * or a Keras model converted by tensorflowjs_converter), rebuilds the layers and sets their weights.
+ * Everything is checked before a layer is built: the JSON's shape, the weight files' byte counts against
+ * the manifest. Then every model weight must be in the file with its shape, and nothing else may be
+ * (except optimizer state, restored when the file has a trainingConfig).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Tensor } from '../tensor/tensor.js';
+import { describe, formatShape, shapesEqual, sizeOf } from '../tensor/shape-util.js';
+import type { Dim } from '../graph/op-def.js';
+import type { Placeholder, SymbolicTensor } from '../graph/symbolic.js';
+import type { Variable } from '../graph/variable.js';
+import type { Layer } from '../layers/layer.js';
+import { LayersModel, layersBetween, weightRole } from '../models/model.js';
+import { Sequential } from '../models/sequential.js';
+import { input } from '../models/input.js';
+import { adam } from '../train/adam.js';
+import { sgd } from '../train/sgd.js';
+import type { CompileArgs } from '../models/compile.js';
+import { setOptimizerWeights } from '../models/optimizer-state.js';
+import type { ModelArtifacts } from './model-save.js';
+import { LayerJson, ModelJson, ModelTopology, TrainingConfig, WeightSpec, WeightsGroup, batchInputShapeOf, layerFromJson } from './model-format.js';
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4 };
+
+function checkSpec(s: unknown, where: string): asserts s is WeightSpec {
+  const w = s as WeightSpec;
+  if (w === null || typeof w !== 'object' || typeof w.name !== 'string' || !Array.isArray(w.shape) ||
+    !w.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`weightsManifest: ${where} expected {name, shape, dtype}, got ${JSON.stringify(s)}`);
+  }
+  if ((s as { quantization?: unknown }).quantization !== undefined) throw new Error(`weightsManifest: weight '${w.name}' is quantized, which convnet does not read`);
+  if (BYTES[w.dtype] === undefined) throw new Error(`weightsManifest: weight '${w.name}' has dtype ${describe(w.dtype)}; expected float32 or int32`);
+}
+
+const specBytes = (specs: readonly WeightSpec[]) => specs.reduce((n, s) => n + sizeOf(s.shape) * BYTES[s.dtype], 0);
+
+/** Reads model.json and its weight files, checking byte counts; builds nothing. */
+export function readModelFiles(pathOrDir: string): ModelArtifacts {
+  if (typeof pathOrDir !== 'string' || pathOrDir === '') throw new Error(`path: expected a directory or a model.json path, got ${describe(pathOrDir)}`);
+  let p = pathOrDir.replace(/^file:\/\//, '');
+  if (!p.endsWith('.json')) p = path.join(p, 'model.json');
+  let json: ModelJson;
+  try {
+    json = JSON.parse(fs.readFileSync(p, 'utf8'));
+  } catch (e) {
+    throw new Error(`path: cannot read the model file ${p}: ${(e as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object') throw new Error(`path: ${p} is not a model.json object`);
+  if (json.format !== undefined && json.format !== 'layers-model') {
+    throw new Error(`format: ${p} is a ${describe(json.format)} model; convnet reads 'layers-model' files`);
+  }
+  if (!Array.isArray(json.weightsManifest)) throw new Error(`weightsManifest: ${p} has no weightsManifest array`);
+  const specs: WeightSpec[] = [];
+  const chunks: Uint8Array[] = [];
+  json.weightsManifest.forEach((group: WeightsGroup, gi) => {
+    if (group === null || typeof group !== 'object' || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      throw new Error(`weightsManifest: group ${gi} expected {paths, weights}, got ${describe(group)}`);
+    }
+    group.weights.forEach((s, i) => checkSpec(s, `group ${gi} weight ${i}`));
+    let have = 0;
+    for (const file of group.paths) {
+      if (typeof file !== 'string' || file.includes('..') || path.isAbsolute(file)) throw new Error(`weightsManifest: group ${gi} has an unsafe path ${describe(file)}`);
+      const full = path.join(path.dirname(p), file);
+      let bytes: Uint8Array;
+      try {
+        bytes = fs.readFileSync(full);
+      } catch (e) {
+        throw new Error(`weightsManifest: cannot read weights file ${full}: ${(e as Error).message}`);
+      }
+      chunks.push(bytes);
+      have += bytes.length;
+    }
+    const need = specBytes(group.weights);
+    if (have !== need) {
+      throw new Error(`weightsManifest: group ${gi} (${group.paths.join(', ')}) has ${have} bytes, the manifest describes ${need}`);
+    }
+    specs.push(...group.weights);
+  });
+  const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) { data.set(c, o); o += c.length; }
+  return { modelTopology: json.modelTopology as ModelTopology, weightSpecs: specs, weightData: data.buffer, trainingConfig: json.trainingConfig };
+}
+
+export async function loadLayersModel(pathOrDir: string): Promise<LayersModel> {
+  return modelFromArtifacts(readModelFiles(pathOrDir));
+}
+
+/** Decodes little-endian weights into named tensors (float32 or int32 as the spec says). */
+function decodeWeights(specs: readonly WeightSpec[], buffer: ArrayBuffer): Map<string, { spec: WeightSpec; tensor: Tensor }> {
+  const view = new DataView(buffer);
+  const out = new Map<string, { spec: WeightSpec; tensor: Tensor }>();
+  let offset = 0;
+  for (const spec of specs) {
+    const n = sizeOf(spec.shape);
+    const data = spec.dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
+    for (let i = 0; i < n; i++, offset += 4) data[i] = spec.dtype === 'int32' ? view.getInt32(offset, true) : view.getFloat32(offset, true);
+    if (out.has(spec.name)) throw new Error(`weightsManifest: weight '${spec.name}' appears twice`);
+    out.set(spec.name, { spec, tensor: new Tensor(data, spec.shape) });
+  }
+  return out;
+}
+
+function topologyOf(t: unknown): { className: string; name: string | undefined; layers: LayerJson[]; inputLayers?: unknown[]; outputLayers?: unknown[] } {
+  let top = t as ModelTopology & { model_config?: ModelTopology };
+  if (top && typeof top === 'object' && top.model_config) top = top.model_config; // tensorflowjs_converter's Keras output
+  if (top === null || typeof top !== 'object' || typeof top.class_name !== 'string') {
+    throw new Error(`modelTopology: expected {class_name, config}, got ${describe(t)}`);
+  }
+  const config = top.config;
+  const layers = Array.isArray(config) ? config : config?.layers;
+  if (!Array.isArray(layers) || layers.length === 0) throw new Error(`modelTopology: ${top.class_name} has no layers`);
+  const c = Array.isArray(config) ? {} as Record<string, unknown> : config as unknown as Record<string, unknown>;
+  return { className: top.class_name, name: typeof c.name === 'string' ? c.name : undefined, layers, inputLayers: c.input_layers as unknown[], outputLayers: c.output_layers as unknown[] };
+}
+
+/** Builds the model from a topology, then checks and sets its weights (and optimizer state). */
+export function modelFromArtifacts(artifacts: ModelArtifacts): LayersModel {
+  const specs = artifacts.weightSpecs;
+  if (!Array.isArray(specs)) throw new Error(`weightSpecs: expected an array, got ${describe(specs)}`);
+  specs.forEach((s, i) => checkSpec(s, `weight ${i}`));
+  const buffer = artifacts.weightData instanceof Uint8Array ? (artifacts.weightData as Uint8Array).slice().buffer : artifacts.weightData;
+  if (!(buffer instanceof ArrayBuffer)) throw new Error(`weightData: expected an ArrayBuffer, got ${describe(artifacts.weightData)}`);
+  if (buffer.byteLength !== specBytes(specs)) {
+    throw new Error(`weightData: has ${buffer.byteLength} bytes, the weight specs describe ${specBytes(specs)}`);
+  }
+  const top = topologyOf(artifacts.modelTopology);
+  // Validate every class name before building anything.
+  top.layers.forEach((l, i) => {
+    if (l === null || typeof l !== 'object' || typeof l.class_name !== 'string') throw new Error(`modelTopology: layer ${i} expected {class_name, config}, got ${describe(l)}`);
+  });
+  const named = decodeWeights(specs, buffer);
+
+  const byConfigName = new Map<Variable, string>();
+  let model: LayersModel;
+  if (top.className === 'Sequential') {
+    const first = top.layers[0].class_name === 'InputLayer' ? top.layers[0] : null;
+    const shape = batchInputShapeOf((first ?? top.layers[0]).config ?? {});
+    if (shape === null) throw new Error('modelTopology: the first layer of a Sequential needs batch_input_shape');
+    const layers = top.layers.filter((l) => l !== first).map((l) => layerFromJson(l));
+    const seq = new Sequential(top.name ?? 'sequential', []);
+    for (const l of layers) seq.add(l);
+    seq.buildFrom(shape);
+    model = seq;
+    top.layers.filter((l) => l !== first).forEach((l, i) => recordNames(layers[i], l, byConfigName));
+  } else if (top.className === 'Model' || top.className === 'Functional') {
+    model = buildFunctional(top, byConfigName);
+  } else {
+    throw new Error(`modelTopology: unknown model class ${describe(top.className)}; supported: Sequential, Model`);
+  }
+
+  // Model weights: every one must be in the file, with its shape.
+  const modelEntries = new Map<string, Tensor>();
+  const optimizerEntries = new Map<string, Tensor>();
+  for (const [name, { spec, tensor }] of named) {
+    if (spec.group === 'optimizer') optimizerEntries.set(name, tensor);
+    else modelEntries.set(name, tensor);
+  }
+  const resolve = (name: string): string | undefined => {
+    if (modelEntries.has(name)) return name;
+    // TensorFlow.js's rule for names with an extra scope: 'a/b/kernel' may stand for 'a/kernel'
+    for (const key of modelEntries.keys()) {
+      const t = key.split('/');
+      if (t.slice(0, -2).concat(t[t.length - 1]).join('/') === name) return key;
+    }
+    return undefined;
+  };
+  const assignments: [Variable, Tensor][] = [];
+  for (const w of model.weights) {
+    const fileName = byConfigName.get(w)!;
+    const key = resolve(fileName);
+    if (key === undefined) throw new Error(`weightsManifest: weight '${fileName}' (${formatShape(w.value.shape)}) is missing from the file`);
+    const t = modelEntries.get(key)!;
+    if (!shapesEqual(t.shape, w.value.shape)) {
+      throw new Error(`weightsManifest: weight '${key}' has shape ${formatShape(t.shape)}, the layer needs ${formatShape(w.value.shape)}`);
+    }
+    assignments.push([w, t]);
+    modelEntries.delete(key);
+  }
+  if (modelEntries.size > 0) throw new Error(`weightsManifest: weights ${[...modelEntries.keys()].map((k) => `'${k}'`).join(', ')} match no layer of the model`);
+  for (const [w, t] of assignments) w.assign(t.dtype === w.dtype ? t : t.astype(w.dtype));
+
+  if (artifacts.trainingConfig) {
+    model.compile(compileArgsOf(artifacts.trainingConfig));
+    if (optimizerEntries.size > 0) setOptimizerWeights(model.trainingGraph(), optimizerEntries, (w) => byConfigName.get(w)!);
+  }
+  return model;
+}
+
+/** The file names of a layer's weights: its config name + '/kernel', '/bias'. */
+function recordNames(layer: Layer, json: LayerJson, out: Map<Variable, string>): void {
+  const configName = String(json.config?.name ?? json.name ?? layer.name);
+  for (const w of layer.weights) out.set(w, `${configName}/${weightRole(layer, w)}`);
+}
+
+function buildFunctional(top: ReturnType<typeof topologyOf>, names: Map<Variable, string>): LayersModel {
+  const tensors = new Map<string, SymbolicTensor>();
+  let inputName: string | null = null;
+  for (const l of top.layers) {
+    const layerName = String(l.name ?? l.config?.name);
+    if (l.class_name === 'InputLayer') {
+      if (inputName !== null) throw new Error('modelTopology: convnet models have one input, this file has several');
+      const shape = batchInputShapeOf(l.config ?? {});
+      if (shape === null) throw new Error(`modelTopology: InputLayer '${layerName}' has no batch_input_shape`);
+      tensors.set(layerName, input({ batchShape: shape as Dim[], name: layerName, dtype: (l.config?.dtype as 'float32') ?? 'float32' }));
+      inputName = layerName;
+      continue;
+    }
+    const inbound = l.inbound_nodes;
+    const source = Array.isArray(inbound) && inbound.length === 1 && Array.isArray(inbound[0]) && inbound[0].length === 1 ? (inbound[0] as unknown[][])[0] : null;
+    // TensorFlow.js ≥ 4 may write inbound nodes as {args: [{config: {keras_history: [name, 0, 0]}}]}
+    const fromArgs = (inbound?.[0] as { args?: { config?: { keras_history?: unknown[] } }[] } | undefined)?.args?.[0]?.config?.keras_history;
+    const src = (source ?? fromArgs)?.[0];
+    if (typeof src !== 'string' || !tensors.has(src)) {
+      throw new Error(`modelTopology: layer '${layerName}' must have exactly one inbound layer defined before it, got ${JSON.stringify(inbound)}`);
+    }
+    const layer = layerFromJson(l);
+    try {
+      tensors.set(layerName, layer.apply(tensors.get(src)!));
+    } catch (e) {
+      throw new Error(`modelTopology: layer '${layerName}': ${(e as Error).message}`);
+    }
+    recordNames(layer, l, names);
+  }
+  if (inputName === null) throw new Error('modelTopology: the Model has no InputLayer');
+  const out = top.outputLayers;
+  const outName = Array.isArray(out) && out.length === 1 && Array.isArray(out[0]) ? String(out[0][0]) : null;
+  if (outName === null || !tensors.has(outName)) throw new Error(`modelTopology: expected one output layer among the layers, got ${JSON.stringify(out)}`);
+  const m = new LayersModel(top.name ?? 'model');
+  const x = tensors.get(inputName) as Placeholder;
+  const y = tensors.get(outName)!;
+  m.setGraph(x, y, layersBetween(x, y));
+  return m;
+}
+
+function compileArgsOf(tc: TrainingConfig): CompileArgs {
+  const oc = tc.optimizer_config;
+  const c = (oc?.config ?? {}) as Record<string, number>;
+  let optimizer;
+  const lr = c.learning_rate ?? c.learningRate ?? c.lr;
+  if (oc?.class_name === 'Adam') {
+    optimizer = adam({ learningRate: lr, beta1: c.beta1 ?? c.beta_1, beta2: c.beta2 ?? c.beta_2, epsilon: c.epsilon });
+  } else if (oc?.class_name === 'SGD') {
+    optimizer = sgd(lr ?? 0.01);
+  } else {
+    throw new Error(`trainingConfig: unknown optimizer ${describe(oc?.class_name)}; supported: Adam, SGD`);
+  }
+  const loss = tc.loss as CompileArgs['loss'];
+  const metrics = (tc.metrics ?? []).map((m) => (m === 'accuracy' ? 'acc' : m));
+  return { optimizer, loss, metrics };
+}
