@@ -7,6 +7,7 @@ import { poolForward } from '../src/ops/primitives/pool-forward.js';
 import { convBackward } from '../src/ops/primitives/conv-backward.js';
 import { poolBackward } from '../src/ops/primitives/pool-backward.js';
 import type { Padding } from '../src/kernels/shape.js';
+import { RandomState } from '../src/tensor/random.js';
 import { assertClose, numericGradient, randInt, randomArray, seededRandom } from './gradcheck.js';
 
 interface Arr { shape: number[]; data: number[] }
@@ -67,6 +68,18 @@ test("the spec's 2-main: db and dA_prev from W, dZ after np.random.seed(0) match
   // and NumPy's full-precision values for the whole first image
   assertClose(db.data, s.db.data, EXACT, 'db vs NumPy');
   assertClose(dA.data.subarray(0, 784), s.dAPrev0.data, EXACT, 'dA_prev[0] vs NumPy');
+});
+
+test("the spec's 2-main with our NumPy-compatible RNG: seed(0), randn W, b, dZ give the printed db and dA_prev", () => {
+  const rng = new RandomState(0);
+  const W = rng.randn(3, 3, 1, 2), b = rng.randn(1, 1, 1, 2), dZ = rng.randn(10, 26, 26, 2);
+  const s = loadFixture<{ W: Arr; dZ: Arr }>('spec-2-main.json');
+  assert.deepEqual(Array.from(W.data), s.W.data, 'randn(3,3,1,2) is NumPy\'s');
+  assert.deepEqual(Array.from(dZ.data), s.dZ.data, 'randn(10,26,26,2) is NumPy\'s');
+  const images = new Tensor(new Float64Array(10 * 28 * 28), [10, 28, 28, 1]);
+  const [dA, , db] = convBackward(dZ, images, W, b, 'valid');
+  assertClose(db.data, [-113.18404846, -121.902714], { rtol: 0, atol: 1e-8 }, 'db vs spec');
+  assertClose(dA.data.subarray(0, 2), [-4.24205748, 0.19390938], { rtol: 0, atol: 1e-8 }, 'dA_prev[0,0,:2,0] vs spec');
 });
 
 test('float32 in gives float32 out, close to the float64 result', () => {

@@ -20,8 +20,10 @@ const SLOT_W = 0, SLOT_BIAS = 1, SLOT_IN = 2, SLOT_OUT = 3, SLOT_GRAD = 4;
 
 /**
  * 'direct' below 4 output channels, where a 4-wide GEMM tile would be mostly padding.
- * Measured (ms, float32, one thread; direct vs gemm): 3×3×1×2 on 5000×28×28: see bench/primitives.ts
- * and the report; LeNet's 5×5×1×6 and 5×5×6×16 layers are faster with the GEMM.
+ * Measured here (float64, one thread, a busy 2-core machine; forward / backprop input / backprop filter, ms):
+ *   3×3×1×2 valid on 5000×28×28×1:   direct 275 / 269 / 298    gemm 476 / 453 / 750
+ *   5×5×6×16 valid on 32×14×14×6:    direct  57 /  60 /  30    gemm  22 /  13 /  21
+ *   5×5×1×6 same on 32×28×28×1:      direct  23 /  23 /  21    gemm  17 /  11 /  26
  */
 export function conv2dStrategy(info: Conv2DInfo): 'direct' | 'gemm' {
   return info.outC < 4 ? 'direct' : 'gemm';
