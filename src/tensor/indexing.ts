@@ -72,10 +72,20 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const shape = first.shape.slice();
   shape[ax] = total;
   const out = allocArray(first.dtype, outer * total * inner);
+  const rowOut = total * inner;
   let offset = 0;
   for (const t of tensors) {
     const block = t.shape[ax] * inner;
-    for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * block, (o + 1) * block), o * total * inner + offset);
+    const src = t.data;
+    if (block >= 64) {
+      for (let o = 0; o < outer; o++) out.set(src.subarray(o * block, (o + 1) * block), o * rowOut + offset);
+    } else {
+      // Short blocks (e.g. one channel of NHWC): a plain loop beats millions of subarray/set calls.
+      for (let o = 0, s = 0; o < outer; o++) {
+        const d = o * rowOut + offset;
+        for (let j = 0; j < block; j++) out[d + j] = src[s++];
+      }
+    }
     offset += block;
   }
   return new Tensor(out, shape);
