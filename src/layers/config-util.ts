@@ -19,7 +19,11 @@ export function paddingArg(v: unknown): Padding {
 
 /** Keras/TensorFlow.js serialisation of an initializer: {class_name, config}. */
 export function initializerConfig(init: string | Initializer): { class_name: string; config: Record<string, unknown> } {
-  if (typeof init === 'function') return { class_name: 'Custom', config: {} };
+  if (typeof init === 'function') {
+    // initializers read from model files carry their Keras config, so they save back as they were
+    const carried = (init as { kerasConfig?: { class_name: string; config: Record<string, unknown> } }).kerasConfig;
+    return carried ?? { class_name: 'Custom', config: {} };
+  }
   const classNames: Record<string, string> = {
     heNormal: 'HeNormal', he_normal: 'HeNormal', glorotUniform: 'GlorotUniform', glorot_uniform: 'GlorotUniform',
     zeros: 'Zeros', ones: 'Ones',
