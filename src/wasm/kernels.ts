@@ -9,9 +9,20 @@ import { parallelFor, threadScratch, runChunks, splitWork, getThreads } from './
 import { Staging, writeParams, writeParamSlots, paramSlotAddress } from './staging.js';
 
 /** Below this many flops (~100 µs on one core) a GEMM or convolution stays on the calling thread. */
-const SERIAL_FLOPS = 2e6;
-/** Below this many elements touched, a memory-bound kernel stays on the calling thread. */
-const SERIAL_ELEMENTS = 1 << 17;
+let SERIAL_FLOPS = 2e6;
+/** Below this many elements touched (~100 µs), a memory-bound kernel stays on the calling thread. */
+let SERIAL_ELEMENTS = 1 << 17;
+
+/**
+ * Change the sizes under which work stays on the calling thread (tests use 0 to force splitting,
+ * benchmarks to measure the crossover); returns the previous values.
+ */
+export function setSerialThresholds(thresholds: { flops: number; elements: number }): { flops: number; elements: number } {
+  const previous = { flops: SERIAL_FLOPS, elements: SERIAL_ELEMENTS };
+  SERIAL_FLOPS = thresholds.flops;
+  SERIAL_ELEMENTS = thresholds.elements;
+  return previous;
+}
 
 function staged<T>(body: (s: Staging) => T): T {
   const s = new Staging();

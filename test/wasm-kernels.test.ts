@@ -1,0 +1,249 @@
+// The WebAssembly kernels against the TypeScript reference twins (and naive loops where there is no
+// twin) on random shapes: odd sizes, strides 1–3, both paddings, batch 1, transposes; 1 and 2 threads,
+// with the serial threshold at 0 so that even small shapes are split across the pool.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { convInfo, poolInfo, type Padding } from '../src/kernels/shape.js';
+import {
+  conv2dForwardReference, conv2dBackpropInputReference, conv2dBackpropFilterReference, biasGradReference,
+} from '../src/kernels/conv2d-reference.js';
+import {
+  maxPoolForwardReference, avgPoolForwardReference, maxPoolBackwardReference, avgPoolBackwardReference,
+} from '../src/kernels/pool2d-reference.js';
+import * as wasm from '../src/wasm/kernels.js';
+import { setThreads } from '../src/wasm/pool.js';
+import { wasmAlloc, wasmFree } from '../src/wasm/heap.js';
+import { wasmAvailable } from '../src/kernels/backend.js';
+
+const skip = wasmAvailable() ? false : 'wasm module not built or no WebAssembly SIMD here';
+
+/** Park–Miller: deterministic, seeded. */
+function rng(seed: number) {
+  let s = seed;
+  const next = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  return {
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    array: (n: number) => Float32Array.from({ length: n }, () => next() * 2 - 1),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
+  };
+}
+
+/** |actual − expected| ≤ 1e-4 · max(1, max |expected|), elementwise. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 1;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    if (!(err <= 1e-4 * scale)) assert.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]} (scale ${scale})`);
+  }
+}
+
+function naiveMatmul(a: Float32Array, b: Float32Array, c0: Float32Array, m: number, k: number, n: number,
+  transA: boolean, transB: boolean, accumulate: boolean): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = accumulate ? c0[i * n + j] : 0;
+      for (let p = 0; p < k; p++) s += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+function withThreads(body: (threads: number) => void): void {
+  const previous = wasm.setSerialThresholds({ flops: 0, elements: 0 });
+  try {
+    for (const threads of [1, 2]) {
+      setThreads(threads);
+      body(threads);
+    }
+  } finally {
+    wasm.setSerialThresholds(previous);
+    setThreads(2);
+  }
+}
+
+test('matmul matches a naive loop: edge sizes, transposes, accumulate, resident and copied buffers', { skip }, () => {
+  const r = rng(1);
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 2, 17], [5, 7, 9], [4, 8, 8], [37, 300, 19], [64, 513, 70], [17, 1, 33], [2, 600, 5]];
+  withThreads((threads) => {
+    for (const [m, k, n] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const accumulate = r.int(0, 1) === 1;
+          const a = r.array(m * k), b = r.array(k * n), c0 = r.array(m * n);
+          const expected = naiveMatmul(a, b, c0, m, k, n, transA, transB, accumulate);
+          const c = c0.slice();
+          wasm.matmul(a, b, c, m, k, n, transA, transB, accumulate);
+          assertClose(c, expected, `matmul ${m}x${k}x${n} tA=${transA} tB=${transB} acc=${accumulate} threads=${threads}`);
+        }
+      }
+    }
+    // The same through buffers resident in wasm memory (no copies).
+    const [m, k, n] = [29, 45, 31];
+    const a = wasmAlloc(m * k), b = wasmAlloc(k * n), c = wasmAlloc(m * n);
+    a.set(r.array(m * k)); b.set(r.array(k * n));
+    wasm.matmul(a, b, c, m, k, n, false, true, false);
+    assertClose(c, naiveMatmul(a, b, c, m, k, n, false, true, false), `resident matmul threads=${threads}`);
+    wasmFree(a); wasmFree(b); wasmFree(c);
+  });
+});
+
+interface ConvCase { x: number[]; w: number[]; strides: [number, number]; padding: Padding }
+
+function randomConvCases(count: number, seed: number): ConvCase[] {
+  const r = rng(seed);
+  const cases: ConvCase[] = [
+    // LeNet's two convolutions, at a small batch.
+    { x: [2, 28, 28, 1], w: [5, 5, 1, 6], strides: [1, 1], padding: 'same' },
+    { x: [3, 14, 14, 6], w: [5, 5, 6, 16], strides: [1, 1], padding: 'valid' },
+  ];
+  while (cases.length < count) {
+    const kh = r.int(1, 5), kw = r.int(1, 5);
+    const padding = r.pick(['same', 'valid'] as const);
+    const inH = r.int(padding === 'valid' ? kh : 1, 13), inW = r.int(padding === 'valid' ? kw : 1, 13);
+    cases.push({
+      x: [r.pick([1, 1, 2, 3]), inH, inW, r.int(1, 5)], w: [kh, kw, 0, r.int(1, 9)],
+      strides: [r.int(1, 3), r.int(1, 3)], padding,
+    });
+    const last = cases[cases.length - 1];
+    last.w[2] = last.x[3];
+  }
+  return cases;
+}
+
+test('conv2d forward (with bias, with and without relu), backprop input and filter match the reference', { skip }, () => {
+  const cases = randomConvCases(24, 2);
+  withThreads((threads) => {
+    const r = rng(3 + threads);
+    for (const { x: xs, w: ws, strides, padding } of cases) {
+      const info = convInfo(xs, ws, strides, padding);
+      const label = `x=${xs} w=${ws} s=${strides} ${padding} threads=${threads}`;
+      const x = r.array(xs.reduce((p, v) => p * v)), w = r.array(ws.reduce((p, v) => p * v)), bias = r.array(info.outC);
+      const ySize = info.batch * info.outH * info.outW * info.outC;
+      const expected = new Float32Array(ySize), y = new Float32Array(ySize);
+      conv2dForwardReference(x, w, bias, info, expected);
+      wasm.conv2dForward(x, w, bias, info, y);
+      assertClose(y, expected, `forward ${label}`);
+      wasm.conv2dForward(x, w, bias, info, y, true);
+      assertClose(y, expected.map((v) => Math.max(v, 0)), `forward+relu ${label}`);
+      wasm.conv2dForward(x, w, null, info, y);
+      conv2dForwardReference(x, w, null, info, expected);
+      assertClose(y, expected, `forward no bias ${label}`);
+
+      const dy = r.array(ySize);
+      const dxExpected = new Float32Array(x.length), dx = r.array(x.length); // garbage in dx: must be overwritten
+      conv2dBackpropInputReference(dy, w, info, dxExpected);
+      wasm.conv2dBackpropInput(dy, w, info, dx);
+      assertClose(dx, dxExpected, `backprop input ${label}`);
+
+      const dwExpected = new Float32Array(w.length), dw = r.array(w.length);
+      conv2dBackpropFilterReference(x, dy, info, dwExpected);
+      wasm.conv2dBackpropFilter(x, dy, info, dw);
+      assertClose(dw, dwExpected, `backprop filter ${label}`);
+
+      const dbExpected = new Float32Array(info.outC), db = new Float32Array(info.outC);
+      biasGradReference(dy, info.outC, dbExpected);
+      wasm.biasGrad(dy, info.outC, db);
+      assertClose(db, dbExpected, `bias grad ${label}`);
+    }
+  });
+});
+
+test('max/avg pooling forward and backward match the reference, ties and NaN included', { skip }, () => {
+  const r = rng(5);
+  const cases: { x: number[]; k: [number, number]; s: [number, number]; padding: Padding }[] = [
+    { x: [2, 28, 28, 6], k: [2, 2], s: [2, 2], padding: 'valid' },
+    { x: [1, 10, 10, 16], k: [2, 2], s: [2, 2], padding: 'valid' },
+  ];
+  while (cases.length < 20) {
+    const padding = r.pick(['same', 'valid'] as const);
+    const kh = r.int(1, 4), kw = r.int(1, 4);
+    cases.push({
+      x: [r.pick([1, 2, 3]), r.int(kh, 11), r.int(kw, 11), r.int(1, 9)], k: [kh, kw], s: [r.int(1, 3), r.int(1, 3)], padding,
+    });
+  }
+  withThreads((threads) => {
+    for (const { x: xs, k, s, padding } of cases) {
+      const info = poolInfo(xs, k, s, padding);
+      const label = `x=${xs} k=${k} s=${s} ${padding} threads=${threads}`;
+      // Values on a coarse grid so windows have tied maxima; one NaN.
+      const x = r.array(xs.reduce((p, v) => p * v)).map((v) => Math.round(v * 3) / 3);
+      x[r.int(0, x.length - 1)] = NaN;
+      const ySize = info.batch * info.outH * info.outW * info.channels;
+      for (const mode of ['max', 'avg'] as const) {
+        const expected = new Float32Array(ySize), y = new Float32Array(ySize);
+        (mode === 'max' ? maxPoolForwardReference : avgPoolForwardReference)(x, info, expected);
+        (mode === 'max' ? wasm.maxPoolForward : wasm.avgPoolForward)(x, info, y);
+        for (let i = 0; i < ySize; i++) {
+          if (Number.isNaN(expected[i])) assert.ok(Number.isNaN(y[i]), `${mode} forward ${label}: NaN at ${i}`);
+        }
+        assertClose(y.map((v) => (Number.isNaN(v) ? 0 : v)), expected.map((v) => (Number.isNaN(v) ? 0 : v)), `${mode} forward ${label}`);
+      }
+      const dy = r.array(ySize);
+      for (const ties of ['all', 'first'] as const) {
+        const expected = new Float32Array(x.length), dx = r.array(x.length);
+        maxPoolBackwardReference(dy, x, info, ties, expected);
+        wasm.maxPoolBackward(dy, x, info, ties, dx);
+        assertClose(dx, expected, `max backward ties=${ties} ${label}`);
+      }
+      const expected = new Float32Array(x.length), dx = r.array(x.length);
+      avgPoolBackwardReference(dy, info, expected);
+      wasm.avgPoolBackward(dy, info, dx);
+      assertClose(dx, expected, `avg backward ${label}`);
+    }
+  });
+});
+
+test('relu, relu grad, softmax cross-entropy and Adam match naive loops', { skip }, () => {
+  const r = rng(7);
+  withThreads((threads) => {
+    for (const n of [1, 7, 64, 1001]) {
+      const x = r.array(n), dy = r.array(n);
+      const y = new Float32Array(n), dx = new Float32Array(n);
+      wasm.relu(x, y);
+      assertClose(y, x.map((v) => Math.max(v, 0)), `relu n=${n} threads=${threads}`);
+      wasm.reluGrad(dy, x, dx);
+      assertClose(dx, dy.map((g, i) => (x[i] > 0 ? g : 0)), `relu grad n=${n}`);
+
+      // Adam, three steps from zero moments, against the textbook formulas in float64.
+      const param = r.array(n), expectedParam = Float64Array.from(param);
+      const m = new Float32Array(n), v = new Float32Array(n);
+      const em = new Float64Array(n), ev = new Float64Array(n);
+      for (let step = 1; step <= 3; step++) {
+        const g = r.array(n);
+        wasm.adamUpdate(param, g, m, v, 0.01, 0.9, 0.999, 1e-7, step);
+        for (let i = 0; i < n; i++) {
+          em[i] = 0.9 * em[i] + 0.1 * g[i];
+          ev[i] = 0.999 * ev[i] + 0.001 * g[i] * g[i];
+          const alpha = 0.01 * Math.sqrt(1 - 0.999 ** step) / (1 - 0.9 ** step);
+          expectedParam[i] -= alpha * em[i] / (Math.sqrt(ev[i]) + 1e-7);
+        }
+      }
+      assertClose(param, expectedParam, `adam n=${n} threads=${threads}`);
+    }
+    for (const [rows, classes] of [[1, 1], [3, 10], [32, 10], [5, 7]]) {
+      const logits = r.array(rows * classes).map((v) => v * 20);
+      const labels = new Float32Array(rows * classes);
+      for (let i = 0; i < rows; i++) labels[i * classes + r.int(0, classes - 1)] = 1;
+      const grad = new Float32Array(rows * classes);
+      const loss = wasm.softmaxCrossEntropy(logits, labels, rows, classes, grad);
+      let expectedLoss = 0;
+      const expectedGrad = new Float64Array(rows * classes);
+      for (let i = 0; i < rows; i++) {
+        const row = Array.from(logits.subarray(i * classes, (i + 1) * classes));
+        const top = Math.max(...row);
+        const logSum = Math.log(row.reduce((s, z) => s + Math.exp(z - top), 0));
+        for (let j = 0; j < classes; j++) {
+          const logP = row[j] - top - logSum;
+          expectedLoss -= labels[i * classes + j] * logP / rows;
+          expectedGrad[i * classes + j] = (Math.exp(logP) - labels[i * classes + j]) / rows;
+        }
+      }
+      assert.ok(Math.abs(loss - expectedLoss) <= 1e-4 * Math.max(1, Math.abs(expectedLoss)), `loss ${loss} vs ${expectedLoss}`);
+      assertClose(grad, expectedGrad, `softmax CE grad ${rows}x${classes} threads=${threads}`);
+    }
+  });
+});
