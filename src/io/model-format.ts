@@ -11,6 +11,8 @@
 import { describe } from '../tensor/shape-util.js';
 import type { Dim } from '../graph/op-def.js';
 import { Layer } from '../layers/layer.js';
+import type { Initializer } from '../graph/variable.js';
+import { initializerFromConfig } from './initializer-config.js';
 import { Conv2D, Dense, Flatten, MaxPooling2D, AveragePooling2D } from '../layers/index.js';
 
 export const FORMAT = 'layers-model';
@@ -90,25 +92,8 @@ function activationOf(layerName: string, v: unknown): 'linear' | 'relu' | 'sigmo
   return a as 'linear';
 }
 
-/** Keras/TensorFlow.js initializer configs → our names (only matters if the weights are re-initialized). */
-function initializerOf(layerName: string, key: string, v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  const ic = v as { class_name?: unknown; config?: Record<string, unknown> };
-  const name = ic.class_name;
-  const c = ic.config ?? {};
-  switch (name) {
-    case 'HeNormal': return 'heNormal';
-    case 'GlorotUniform': return 'glorotUniform';
-    case 'Zeros': return 'zeros';
-    case 'Ones': return 'ones';
-    case 'VarianceScaling': {
-      const mode = String(c.mode).replace('fanIn', 'fan_in').replace('fanAvg', 'fan_avg');
-      const dist = String(c.distribution).replace('truncatedNormal', 'truncated_normal');
-      if (c.scale === 2 && mode === 'fan_in' && (dist === 'truncated_normal' || dist === 'normal')) return 'heNormal';
-      if (c.scale === 1 && mode === 'fan_avg' && dist === 'uniform') return 'glorotUniform';
-    }
-  }
-  throw new Error(`modelTopology: ${where(layerName)} has unsupported ${key} ${describe(name)}${name === 'VarianceScaling' ? ` ${JSON.stringify(c)}` : ''}; supported: HeNormal, GlorotUniform, Zeros, Ones`);
+function initializerOf(layerName: string, key: string, v: unknown): string | Initializer | undefined {
+  return initializerFromConfig(`${where(layerName)} ${key}`, v);
 }
 
 function requireNulls(layerName: string, config: Record<string, unknown>, keys: string[]): void {
