@@ -105,50 +105,60 @@ const POW2_BIAS = 1100;
 const POW2 = Float64Array.from({ length: 2 * POW2_BIAS + 1 }, (_, j) => 2 ** (j - POW2_BIAS));
 
 /**
- * log(x) as glibc computes it, bit for bit. One function holds both fast paths (so a call boxes one result and
- * makes no further calls); the exact recomputations sit in their own functions, reached about 1 call in 100.
+ * log(x) as glibc computes it, bit for bit. The common path (x away from 1) is kept small enough for V8 to inline
+ * into hot loops; x near 1, special values and the exact recomputations are separate functions.
  */
 export function glibcLog(x: number): number {
-  if (x >= NEAR_ONE_LO && x < NEAR_ONE_HI) {
-    // log(x) for x near 1: r = x - 1, log(x) = r - r^2/2 + r^3 * poly(r), with r^2/2 split exactly.
-    if (x === 1) return 0;
-    const r = x - 1;
-    const r2 = r * r;
-    const r3 = r * r2;
-    // rhi: r rounded to 26 bits, so rhi * rhi is exact; the products with 2^27 and B0 = -0.5 are exact too,
-    // so glibc's fused operations on them equal the plain ones.
-    const rw = r * TWO_POW_27;
-    const rhi = (r + rw) - rw;
-    const rhi2 = rhi * rhi;
-    const hi = r + rhi2 * B0;
-    const lo = (r - hi) + rhi2 * B0;
-    const m = B0 * (r - rhi);
-    const rs = rhi + r;
-    // Unfused evaluation of the fused tail.
-    const a1 = r2 * B3 + (r * B2 + B1);
-    const a2 = r2 * B6 + (r * B5 + B4);
-    const a3 = r3 * B10 + (r2 * B9 + (r * B8 + B7));
-    const mrs = m * rs;
-    const pr = ((a3 * r3 + a2) * r3 + a1) * r3;
-    const tail = pr + (mrs + lo);
-    const y = hi + tail;
-    const slack = (Math.abs(mrs) + Math.abs(lo) + Math.abs(pr)) * SLACK;
-    if (hi + (tail + slack) === y && hi + (tail - slack) === y) return y;
-    return nearOneExactTail(r, r2, r3, m, rs, lo) + hi;
-  }
-  if (!(x >= 2.2250738585072014e-308 && x < Infinity)) {
-    // Zero, subnormal, negative, infinite or NaN.
-    if (x === 0) return -Infinity;
-    if (x === Infinity) return Infinity;
-    if (!(x > 0)) return NaN;
-    return subnormalLog(x);
-  }
+  if (x >= NEAR_ONE_LO && x < NEAR_ONE_HI) return logNearOne(x);
+  if (!(x >= 2.2250738585072014e-308 && x < Infinity)) return logSpecial(x);
   // x = 2^k z with z in [0.6875, 1.375); log(x) = log1p(z / c - 1) + log(c) + k ln2, c from the table.
   scratchF64[0] = x;
   const tmpHi = (scratchU32[HI] - 0x3fe60000) | 0; // high word of ix - OFF (OFF's low word is 0)
   const i = (tmpHi >>> 13) & (TABLE_SIZE - 1);
   const kd = tmpHi >> 20;
   return logTable(x * POW2[POW2_BIAS - kd], kd, i);
+}
+
+/** Zero, subnormal, negative, infinite or NaN input. */
+function logSpecial(x: number): number {
+  if (x === 0) return -Infinity;
+  if (x === Infinity) return Infinity;
+  if (!(x > 0)) return NaN;
+  // Subnormal: glibc scales by 2^52 and takes 52 off the exponent.
+  const scaled = x * TWO_POW_52;
+  scratchF64[0] = scaled;
+  const tmpHi = ((scratchU32[HI] - (52 << 20)) - 0x3fe60000) | 0;
+  const i = (tmpHi >>> 13) & (TABLE_SIZE - 1);
+  const kd = tmpHi >> 20;
+  return logTable(scaled * POW2[POW2_BIAS - kd - 52], kd, i); // 2^-kd alone would overflow
+}
+
+/** log(x) for x near 1: r = x - 1, log(x) = r - r^2/2 + r^3 * poly(r), with r^2/2 split exactly. */
+function logNearOne(x: number): number {
+  if (x === 1) return 0;
+  const r = x - 1;
+  const r2 = r * r;
+  const r3 = r * r2;
+  // rhi: r rounded to 26 bits, so rhi * rhi is exact; the products with 2^27 and B0 = -0.5 are exact too,
+  // so glibc's fused operations on them equal the plain ones.
+  const rw = r * TWO_POW_27;
+  const rhi = (r + rw) - rw;
+  const rhi2 = rhi * rhi;
+  const hi = r + rhi2 * B0;
+  const lo = (r - hi) + rhi2 * B0;
+  const m = B0 * (r - rhi);
+  const rs = rhi + r;
+  // Unfused evaluation of the fused tail.
+  const a1 = r2 * B3 + (r * B2 + B1);
+  const a2 = r2 * B6 + (r * B5 + B4);
+  const a3 = r3 * B10 + (r2 * B9 + (r * B8 + B7));
+  const mrs = m * rs;
+  const pr = ((a3 * r3 + a2) * r3 + a1) * r3;
+  const tail = pr + (mrs + lo);
+  const y = hi + tail;
+  const slack = (Math.abs(mrs) + Math.abs(lo) + Math.abs(pr)) * SLACK;
+  if (hi + (tail + slack) === y && hi + (tail - slack) === y) return y;
+  return nearOneExactTail(r, r2, r3, m, rs, lo) + hi;
 }
 
 /** The main path for z = x / 2^k in table interval i. */
@@ -175,16 +185,6 @@ function logTable(z: number, kd: number, i: number): number {
   const slack = (Math.abs(kl) + Math.abs(lo) + r2 + Math.abs(rq)) * SLACK;
   if ((t + slack) + hi === y && (t - slack) + hi === y) return y;
   return mainExactTail(kd, base, r, r2, r3) + hi;
-}
-
-/** Subnormal x: glibc scales by 2^52 and takes 52 off the exponent. */
-function subnormalLog(x: number): number {
-  const scaled = x * TWO_POW_52;
-  scratchF64[0] = scaled;
-  const tmpHi = ((scratchU32[HI] - (52 << 20)) - 0x3fe60000) | 0;
-  const i = (tmpHi >>> 13) & (TABLE_SIZE - 1);
-  const kd = tmpHi >> 20;
-  return logTable(scaled * POW2[POW2_BIAS - kd - 52], kd, i); // 2^-kd alone would overflow
 }
 
 /** glibc's fused tail of the main path, with exact FMAs in its order: near a rounding boundary only. */
