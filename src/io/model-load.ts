@@ -21,7 +21,7 @@ import { sgd } from '../train/sgd.js';
 import type { CompileArgs } from '../models/compile.js';
 import { setOptimizerWeights } from '../models/optimizer-state.js';
 import type { ModelArtifacts } from './model-save.js';
-import { LayerJson, ModelJson, ModelTopology, TrainingConfig, WeightSpec, WeightsGroup, batchInputShapeOf, layerFromJson } from './model-format.js';
+import { LayerJson, ModelJson, ModelTopology, TrainingConfig, WeightSpec, WeightsGroup, batchInputShapeOf, layerFromJson, LAYER_CLASSES } from './model-format.js';
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4 };
 
@@ -131,6 +131,9 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): LayersModel {
   // Validate every class name before building anything.
   top.layers.forEach((l, i) => {
     if (l === null || typeof l !== 'object' || typeof l.class_name !== 'string') throw new Error(`modelTopology: layer ${i} expected {class_name, config}, got ${describe(l)}`);
+    if (!LAYER_CLASSES.includes(l.class_name)) {
+      throw new Error(`modelTopology: unknown layer class ${describe(l.class_name)} (layer '${String(l.config?.name ?? l.name ?? i)}'); supported: ${LAYER_CLASSES.join(', ')}`);
+    }
   });
   const named = decodeWeights(specs, buffer);
 

@@ -1,0 +1,153 @@
+/** Model files: save → load round trips, optimizer-state resume, checkpoints, and refusal of bad files. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as random from '../src/tensor/random.js';
+import * as layers from '../src/layers/index.js';
+import { input, model, sequential, loadLayersModel, LayersModel } from '../src/models/index.js';
+import { modelCheckpoint } from '../src/models/callbacks.js';
+import { xorData } from './models-helpers.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convnet-model-io-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = () => path.join(tmp, `m${dirs++}`);
+
+function convModel(): LayersModel {
+  const X = input({ shape: [10, 10, 1] });
+  let a = layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }).apply(X);
+  a = layers.maxPooling2d({ poolSize: 2 }).apply(a);
+  a = layers.averagePooling2d({ poolSize: 2, strides: 1 }).apply(a);
+  a = layers.flatten().apply(a);
+  a = layers.dense({ units: 4, activation: 'softmax' }).apply(a);
+  return model({ inputs: X, outputs: a });
+}
+
+function denseModel(): LayersModel {
+  const m = sequential({ layers: [layers.dense({ units: 8, activation: 'relu', inputShape: [2] }), layers.dense({ units: 2, activation: 'softmax' })] });
+  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  return m;
+}
+
+test('functional and sequential models save and load back to identical predictions', async () => {
+  random.seed(1);
+  const x = random.rand(5, 10, 10, 1).astype('float32');
+  const m = convModel();
+  const dir = freshDir();
+  await m.save(dir);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'weights.bin'], 'no temporary files left');
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+  assert.equal(json.format, 'layers-model');
+  assert.equal(json.convertedBy, null);
+  assert.equal(json.modelTopology.class_name, 'Model');
+  assert.deepEqual(json.modelTopology.config.layers[0].config.batch_input_shape, [null, 10, 10, 1]);
+  assert.equal(json.weightsManifest[0].weights[0].name, `${m.layers[0].name}/kernel`);
+  assert.equal(fs.statSync(path.join(dir, 'weights.bin')).size, 4 * m.countParams());
+  const loaded = await loadLayersModel(path.join(dir, 'model.json'));
+  assert.deepEqual(Array.from(loaded.predict(x).data), Array.from(m.predict(x).data));
+  assert.deepEqual(loaded.layers.map((l) => l.className), ['Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'Flatten', 'Dense']);
+
+  const { x: xs } = xorData(20);
+  const s = denseModel();
+  const sdir = freshDir();
+  await s.save(sdir);
+  const sl = await loadLayersModel(sdir);
+  assert.equal(sl.className, 'Sequential');
+  assert.deepEqual(Array.from(sl.predict(xs).data), Array.from(s.predict(xs).data));
+  assert.ok(sl.compiled !== null, 'trainingConfig compiles the loaded model');
+});
+
+test('optimizer state saved with the model resumes training exactly', async () => {
+  random.seed(2);
+  const { x, y } = xorData(60);
+  const init = denseModel().getWeights();
+  // uninterrupted: 2 epochs
+  const a = denseModel();
+  a.setWeights(init);
+  random.seed(10);
+  await a.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+  const rngAfterEpoch1 = random.getState();
+  await a.fit(x, y, { epochs: 2, initialEpoch: 1, batchSize: 8, verbose: 0 });
+  // interrupted: 1 epoch, save with optimizer, load, 1 more epoch
+  const b = denseModel();
+  b.setWeights(init);
+  random.seed(10);
+  await b.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+  const dir = freshDir();
+  await b.save(dir, { includeOptimizer: true });
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'optimizer.bin', 'weights.bin']);
+  const c = await loadLayersModel(dir);
+  random.setState(rngAfterEpoch1);
+  await c.fit(x, y, { epochs: 2, initialEpoch: 1, batchSize: 8, verbose: 0 });
+  const wa = a.getWeights(), wc = c.getWeights();
+  wa.forEach((w, i) => assert.deepEqual(Array.from(wc[i].data), Array.from(w.data)));
+  // without the optimizer state Adam restarts (step 1), and the weights differ
+  const d = await loadLayersModel(await (async () => { const dd = freshDir(); await b.save(dd); return dd; })());
+  random.setState(rngAfterEpoch1);
+  await d.fit(x, y, { epochs: 2, initialEpoch: 1, batchSize: 8, verbose: 0 });
+  assert.notDeepEqual(Array.from(d.getWeights()[0].data), Array.from(wa[0].data));
+});
+
+test('modelCheckpoint saves every epoch, or only improvements with saveBestOnly', async () => {
+  random.seed(3);
+  const { x, y } = xorData(40);
+  const m = denseModel();
+  const dir = freshDir();
+  const every = modelCheckpoint(path.join(dir, 'e{epoch}'));
+  const best = modelCheckpoint(path.join(dir, 'best'), { saveBestOnly: true, monitor: 'loss' });
+  const h = await m.fit(x, y, { epochs: 3, verbose: 0, callbacks: [every, best] });
+  assert.deepEqual(every.saved, ['e1', 'e2', 'e3'].map((d) => path.join(dir, d)));
+  const improvements = h.history.loss.filter((l, i) => h.history.loss.slice(0, i).every((p) => l < p)).length;
+  assert.equal(best.saved.length, improvements);
+  const last = await loadLayersModel(path.join(dir, 'e3'));
+  assert.deepEqual(Array.from(last.predict(x).data), Array.from(m.predict(x).data));
+});
+
+/** Writes a saved model, lets `edit` change its JSON (and weights), and returns the load's rejection. */
+async function loadEdited(edit: (json: any, dir: string) => void): Promise<Promise<unknown>> {
+  random.seed(4);
+  const dir = freshDir();
+  await convModel().save(dir);
+  const file = path.join(dir, 'model.json');
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  edit(json, dir);
+  fs.writeFileSync(file, JSON.stringify(json));
+  return loadLayersModel(dir);
+}
+
+test('a model.json is data: unknown classes, activations, initializers and bad weights are Errors', async () => {
+  await assert.rejects(loadEdited((j) => { j.modelTopology.config.layers[2].class_name = 'Lambda'; }),
+    /^Error: modelTopology: unknown layer class "Lambda" \(layer 'max_pooling2d\S*'\); supported: InputLayer, Conv2D/);
+  await assert.rejects(loadEdited((j) => { j.modelTopology.config.layers[5].config.activation = 'myActivation'; }),
+    /^Error: modelTopology: layer 'dense\S*' has unknown activation "myActivation"/);
+  await assert.rejects(loadEdited((j) => { j.modelTopology.config.layers[1].config.kernel_initializer = { class_name: 'MyInit', config: {} }; }),
+    /^Error: modelTopology: layer 'conv2d\S*' kernel_initializer has unknown initializer "MyInit"/);
+  await assert.rejects(loadEdited((j) => { j.modelTopology.class_name = 'MyModel'; }), /^Error: modelTopology: unknown model class "MyModel"/);
+  await assert.rejects(loadEdited((j) => { j.format = 'graph-model'; }), /^Error: format: .* is a "graph-model" model/);
+  await assert.rejects(loadEdited((_j, dir) => { fs.appendFileSync(path.join(dir, 'weights.bin'), new Uint8Array(4)); }),
+    /^Error: weightsManifest: group 0 \(weights\.bin\) has \d+ bytes, the manifest describes \d+/);
+  await assert.rejects(loadEdited((j) => { j.weightsManifest[0].weights[0].shape = [3, 3, 1, 2]; }),
+    /^Error: weightsManifest: group 0 \(weights\.bin\) has \d+ bytes/);
+  await assert.rejects(loadEdited((j) => { j.weightsManifest[0].weights[0].name = 'other/kernel'; }),
+    /^Error: weightsManifest: weight 'conv2d\S*\/kernel' \(\[3, 3, 1, 3\]\) is missing from the file/);
+  await assert.rejects(loadEdited((j) => { j.weightsManifest[0].paths = ['../escape.bin']; }), /^Error: weightsManifest: group 0 has an unsafe path/);
+  await assert.rejects(loadLayersModel(path.join(tmp, 'nothing-here')), /^Error: path: cannot read the model file/);
+});
+
+test('save writes atomically: a failed save leaves the previous model intact', async () => {
+  random.seed(5);
+  const dir = freshDir();
+  const m = convModel();
+  await m.save(dir);
+  const before = fs.readFileSync(path.join(dir, 'model.json'));
+  // a directory where weights.bin should go makes the rename fail
+  const blocked = freshDir();
+  fs.mkdirSync(path.join(blocked, 'weights.bin'), { recursive: true });
+  await assert.rejects(m.save(blocked));
+  assert.deepEqual(fs.readdirSync(blocked), ['weights.bin'], 'no temporary file and no model.json');
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'model.json')), before);
+  await assert.rejects(m.save(freshDir(), { includeOptimizer: true }), /^Error: includeOptimizer: \S+ is not compiled/);
+  await assert.rejects(m.save(freshDir(), { includeOptimiser: true } as never), /^Error: options: unknown option 'includeOptimiser' \(did you mean 'includeOptimizer'\?\)/);
+});
