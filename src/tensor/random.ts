@@ -2,9 +2,11 @@
  * NumPy's legacy random generator (np.random / RandomState on MT19937), reproduced bit for bit:
  * the same seed gives the same rand, randn, permutation, shuffle, randint, uniform and normal values as NumPy.
  *
- * randn uses the C library's log inside the polar Box-Muller method; glibcLog reproduces glibc's (>= 2.28,
- * x86-64 with FMA: the common Linux machine), so gaussians match NumPy there. Everything else is exact integer
- * and double arithmetic and matches on every platform.
+ * Our results are the same on every JS engine (plain IEEE arithmetic). They equal NumPy's everywhere for the
+ * integer and uniform streams. NumPy's gaussians call the C library's log(); glibcLog reproduces glibc's
+ * (>= 2.28 on x86-64 with FMA, the usual Linux machine, where test/fixtures/random was recorded), so randn and
+ * normal match NumPy there; NumPy on another libm (macOS, Windows, CPUs without FMA) may differ in a last bit.
+ * Seeding, checked against NumPy's get_state(): an int uses init_genrand, an array init_by_array.
  */
 import { Tensor } from './tensor.js';
 import { assertValidShape, describe, formatShape, sizeOf } from './shape-util.js';
