@@ -11,6 +11,7 @@ export type { PrintOptions } from './tensor/print.js';
 
 // NumPy's legacy random generator, bit for bit
 export * as random from './tensor/random.js';
+export { RandomState } from './tensor/random.js';
 
 // The spec's primitives (tasks 0–3)
 export { convForward } from './ops/primitives/conv-forward.js';
