@@ -54,6 +54,15 @@ export function initializerFromConfig(where: string, v: unknown): string | Initi
     case 'Zeros': return 'zeros';
     case 'Ones': return 'ones';
   }
+  const carry = (fn: Initializer): Initializer => Object.assign(fn, { kerasConfig: { class_name: name as string, config: { ...c } } });
+  const num = (k: string, fallback: number) => (typeof c[k] === 'number' ? c[k] as number : fallback);
+  const cast = (t: Tensor, dtype: string) => (t.dtype === dtype ? t : t.astype(dtype as 'float32'));
+  switch (name) {
+    case 'RandomNormal': return carry((shape, dtype) => cast(normal(num('mean', 0), num('stddev', 0.05), shape) as Tensor, dtype));
+    case 'TruncatedNormal': return carry((shape, dtype) => truncatedNormal(shape, num('mean', 0), num('stddev', 0.05), dtype === 'float64' ? 'float64' : 'float32'));
+    case 'RandomUniform': return carry((shape, dtype) => cast(uniform(num('minval', -0.05), num('maxval', 0.05), shape) as Tensor, dtype));
+    case 'Constant': return carry((shape, dtype) => { const t = cast(normal(0, 0, shape) as Tensor, dtype); t.data.fill(num('value', 0)); return t; });
+  }
   if (typeof name === 'string' && FAMILY[name]) {
     const f = FAMILY[name];
     return varianceScaling(f.scale, f.mode, f.distribution, { class_name: name, config: { ...c } });
@@ -69,5 +78,5 @@ export function initializerFromConfig(where: string, v: unknown): string | Initi
     }
     throw new Error(`modelTopology: ${where} has a VarianceScaling initializer with unsupported config ${JSON.stringify(c)}`);
   }
-  throw new Error(`modelTopology: ${where} has unknown initializer ${describe(name)}; supported: HeNormal, GlorotUniform, Zeros, Ones, GlorotNormal, HeUniform, LecunNormal, LecunUniform, VarianceScaling`);
+  throw new Error(`modelTopology: ${where} has unknown initializer ${describe(name)}; supported: HeNormal, GlorotUniform, Zeros, Ones, GlorotNormal, HeUniform, LecunNormal, LecunUniform, VarianceScaling, RandomNormal, TruncatedNormal, RandomUniform, Constant`);
 }
