@@ -3,9 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ops from '../src/api/ops.js';
 import { softmaxCrossEntropy } from '../src/train/losses.js';
-import { Tensor } from '../src/tensor/tensor.js';
+import { Tensor, tensor } from '../src/tensor/tensor.js';
 import { placeholder } from '../src/graph/symbolic.js';
 import { gradients } from '../src/graph/gradients.js';
+import { Session } from '../src/graph/session.js';
 import { seededRandom } from './gradcheck.js';
 import { checkGraphGradients, randomTensor } from './graph-helpers.js';
 
@@ -106,4 +107,22 @@ test('int32 outputs (argMax, equal) carry no gradient', () => {
   const loss = ops.mean(ops.cast(ops.argMax(x, 1), 'float64'));
   assert.deepEqual(gradients(loss, [x]), [null]);
   assert.ok(new Tensor(new Float64Array(1), []));
+});
+
+test('float32 graphs (fast kernels where available) give the float64 gradients to float32 precision', () => {
+  const shapes = { x: [4, 8, 8, 2], f: [3, 3, 2, 4], b: [4], w: [64, 5] };
+  const values = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, rt(s)])) as Record<keyof typeof shapes, Tensor>;
+  const grads = (dtype: 'float32' | 'float64') => {
+    const ph = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, placeholder(dtype, s)])) as Record<keyof typeof shapes, ReturnType<typeof placeholder>>;
+    let h = ops.relu(ops.add(ops.conv2d(ph.x, ph.f, 1, 'same'), ph.b));
+    h = ops.reshape(ops.maxPool(h, 2, 2, 'valid'), [4, 64]);
+    const labels = ops.oneHot(tensor([0, 3, 1, 4], [4], 'int32'), 5, 1, 0, dtype);
+    const loss = softmaxCrossEntropy(labels, ops.matMul(h, ph.w));
+    const keys = ['f', 'b', 'w'] as const;
+    const gs = gradients(loss, keys.map((k) => ph[k]));
+    const feeds = (Object.keys(shapes) as (keyof typeof shapes)[]).map((k) => [ph[k], values[k].astype(dtype)] as [typeof ph.x, Tensor]);
+    return new Session().run(gs as never[], feeds).map((t) => Array.from((t as Tensor).data));
+  };
+  const g32 = grads('float32'), g64 = grads('float64');
+  g32.forEach((g, i) => g.forEach((v, j) => assert.ok(Math.abs(v - g64[i][j]) <= 1e-4 + 1e-3 * Math.abs(g64[i][j]), `grad ${i}[${j}]: ${v} vs ${g64[i][j]}`)));
 });

@@ -1,13 +1,14 @@
 /**
  * conv2d(x NHWC, filter (kh, kw, inC, outC), strides, pad) and the two gradient ops its backward pass
- * is made of. Geometry comes from convInfo once per plan (prepare), never recomputed here.
+ * is made of. Geometry comes from convInfo once per plan (prepare), never recomputed here. Kernels come
+ * from the active backend (WebAssembly SIMD for float32 when available, TypeScript otherwise).
  */
 import type { OpDef, TensorSpec } from '../graph/op-def.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import { assertFloat, assertRank, assertSameDType, dimsAgree } from '../graph/shape-rules.js';
 import { formatShape } from '../tensor/shape-util.js';
 import { Conv2DInfo, Padding, axisGeometry, convInfo } from '../kernels/shape.js';
-import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from '../kernels/conv2d.js';
+import { kernels } from '../kernels/backend.js';
 
 export interface Conv2DAttrs { strides: [number, number]; pad: Padding }
 
@@ -38,7 +39,7 @@ export const conv2dOp: OpDef<Conv2DAttrs, Conv2DInfo> = {
   infer: (inputs, attrs) => convOutput(inputs[0], inputs[1], attrs),
   prepare: (inputs, _out, attrs) => infoOf(inputs[0], inputs[1], attrs),
   compute(inputs, out, _attrs, info) {
-    conv2dForward(inputs[0].data as FloatArray, inputs[1].data as FloatArray, null, info, out!.data as FloatArray);
+    kernels().conv2dForward(inputs[0].data as FloatArray, inputs[1].data as FloatArray, null, info, out!.data as FloatArray);
   },
 };
 
@@ -48,7 +49,7 @@ export const conv2dBackpropInputOp: OpDef<Conv2DAttrs, Conv2DInfo> = {
   infer: (inputs) => ({ shape: inputs[2].shape, dtype: inputs[0].dtype }),
   prepare: (inputs, _out, attrs) => infoOf(inputs[2], inputs[1], attrs),
   compute(inputs, out, _attrs, info) {
-    conv2dBackpropInput(inputs[0].data as FloatArray, inputs[1].data as FloatArray, info, out!.data as FloatArray);
+    kernels().conv2dBackpropInput(inputs[0].data as FloatArray, inputs[1].data as FloatArray, info, out!.data as FloatArray);
   },
 };
 
@@ -58,6 +59,6 @@ export const conv2dBackpropFilterOp: OpDef<Conv2DAttrs, Conv2DInfo> = {
   infer: (inputs) => ({ shape: inputs[2].shape, dtype: inputs[0].dtype }),
   prepare: (inputs, _out, attrs) => infoOf(inputs[0], inputs[2], attrs),
   compute(inputs, out, _attrs, info) {
-    conv2dBackpropFilter(inputs[0].data as FloatArray, inputs[1].data as FloatArray, info, out!.data as FloatArray);
+    kernels().conv2dBackpropFilter(inputs[0].data as FloatArray, inputs[1].data as FloatArray, info, out!.data as FloatArray);
   },
 };

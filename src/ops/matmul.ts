@@ -3,7 +3,7 @@ import type { OpDef } from '../graph/op-def.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import { assertFloat, assertRank, assertSameDType, dimsAgree } from '../graph/shape-rules.js';
 import { formatShape } from '../tensor/shape-util.js';
-import { matmul } from '../kernels/gemm.js';
+import { kernels } from '../kernels/backend.js';
 
 export interface MatMulAttrs { transposeA: boolean; transposeB: boolean }
 
@@ -26,6 +26,6 @@ export const matMulOp: OpDef<MatMulAttrs> = {
     const [a, b] = inputs;
     const m = out!.shape[0], n = out!.shape[1];
     const k = attrs.transposeA ? a.shape[0] : a.shape[1];
-    matmul(a.data as FloatArray, b.data as FloatArray, out!.data as FloatArray, m, k, n, attrs.transposeA, attrs.transposeB, false);
+    kernels().matmul(a.data as FloatArray, b.data as FloatArray, out!.data as FloatArray, m, k, n, attrs.transposeA, attrs.transposeB, false);
   },
 };

@@ -4,7 +4,7 @@ import type { FloatArray } from '../tensor/dtype.js';
 import { assertFloat, assertRank } from '../graph/shape-rules.js';
 import { formatShape } from '../tensor/shape-util.js';
 import { Padding, Pool2DInfo, axisGeometry, poolInfo } from '../kernels/shape.js';
-import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../kernels/pool2d.js';
+import { kernels } from '../kernels/backend.js';
 
 export interface PoolAttrs { filterSize: [number, number]; strides: [number, number]; pad: Padding }
 
@@ -28,14 +28,14 @@ export const maxPoolOp: OpDef<PoolAttrs, Pool2DInfo> = {
   name: 'MaxPool',
   infer: (inputs, attrs) => poolOutput(inputs[0], attrs),
   prepare: (inputs, _out, attrs) => infoOf(inputs[0], attrs),
-  compute(inputs, out, _attrs, info) { maxPoolForward(inputs[0].data as FloatArray, info, out!.data as FloatArray); },
+  compute(inputs, out, _attrs, info) { kernels().maxPoolForward(inputs[0].data as FloatArray, info, out!.data as FloatArray); },
 };
 
 export const avgPoolOp: OpDef<PoolAttrs, Pool2DInfo> = {
   name: 'AvgPool',
   infer: (inputs, attrs) => poolOutput(inputs[0], attrs),
   prepare: (inputs, _out, attrs) => infoOf(inputs[0], attrs),
-  compute(inputs, out, _attrs, info) { avgPoolForward(inputs[0].data as FloatArray, info, out!.data as FloatArray); },
+  compute(inputs, out, _attrs, info) { kernels().avgPoolForward(inputs[0].data as FloatArray, info, out!.data as FloatArray); },
 };
 
 /** (dy, x) → dx: each window's gradient goes to its first maximum, as TensorFlow does when training. */
@@ -44,7 +44,7 @@ export const maxPoolGradOp: OpDef<PoolAttrs, Pool2DInfo> = {
   infer: (inputs) => ({ shape: inputs[1].shape, dtype: inputs[0].dtype }),
   prepare: (inputs, _out, attrs) => infoOf(inputs[1], attrs),
   compute(inputs, out, _attrs, info) {
-    maxPoolBackward(inputs[0].data as FloatArray, inputs[1].data as FloatArray, info, 'first', out!.data as FloatArray);
+    kernels().maxPoolBackward(inputs[0].data as FloatArray, inputs[1].data as FloatArray, info, 'first', out!.data as FloatArray);
   },
 };
 
@@ -53,5 +53,5 @@ export const avgPoolGradOp: OpDef<PoolAttrs, Pool2DInfo> = {
   name: 'AvgPoolGrad',
   infer: (inputs) => ({ shape: inputs[1].shape, dtype: inputs[0].dtype }),
   prepare: (inputs, _out, attrs) => infoOf(inputs[1], attrs),
-  compute(inputs, out, _attrs, info) { avgPoolBackward(inputs[0].data as FloatArray, info, out!.data as FloatArray); },
+  compute(inputs, out, _attrs, info) { kernels().avgPoolBackward(inputs[0].data as FloatArray, info, out!.data as FloatArray); },
 };

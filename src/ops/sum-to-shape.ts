@@ -5,6 +5,8 @@
 import type { OpDef, TensorSpec } from '../graph/op-def.js';
 import { sizeOf } from '../tensor/shape-util.js';
 import { broadcastIndexMap, sumThroughMap } from './index-map.js';
+import { kernels } from '../kernels/backend.js';
+import type { FloatArray } from '../tensor/dtype.js';
 
 type Mode = 'copy' | 'rows' | 'general';
 interface State { mode: Mode; row: number; map: Int32Array | null }
@@ -27,6 +29,7 @@ export const sumToShapeOp: OpDef<null, State> = {
     if (s.mode === 'rows') {
       // bias gradient: column sums of a (rows × row) matrix
       const row = s.row;
+      if (inputs[0].dtype !== 'int32') { kernels().biasGrad(g as FloatArray, row, o as FloatArray); return; }
       o.fill(0);
       for (let i = 0; i < g.length; i += row) for (let j = 0; j < row; j++) o[j] += g[i + j];
       return;
