@@ -1,4 +1,4 @@
-/** An MNIST subset: a small conv model trained with fit() on 2,000 images beats 90% on 1,000 held-out images. */
+/** An MNIST subset: a small conv model trained with fit() on 2,000 images (4 epochs) beats 90% on 1,000 held-out images. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as random from '../src/tensor/random.js';
@@ -25,11 +25,12 @@ test('a small conv model learns 2,000 MNIST images well enough for > 90% on 1,00
   a = layers.dense({ units: 10, activation: 'softmax', kernelInitializer: 'heNormal' }).apply(a);
   const m = model({ inputs: X, outputs: a });
   m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const h = await m.fit(x, y, { epochs: 3, batchSize: 32, validationData: [xv, yv], verbose: 0 });
-  const valAcc = h.history.val_acc[2];
+  const h = await m.fit(x, y, { epochs: 4, batchSize: 32, validationData: [xv, yv], verbose: 0 });
+  const valAcc = h.history.val_acc[3];
   assert.ok(valAcc > 0.9, `validation accuracy ${valAcc}`);
-  assert.ok(h.history.loss[2] < h.history.loss[0]);
-  assert.deepEqual(m.evaluate(xv, yv).map((v) => v.toFixed(6)), [h.history.val_loss[2], valAcc].map((v) => v.toFixed(6)));
+  console.log(`# MNIST subset: validation accuracy ${valAcc}`);
+  assert.ok(h.history.loss[3] < h.history.loss[0]);
+  assert.deepEqual(m.evaluate(xv, yv).map((v) => v.toFixed(6)), [h.history.val_loss[3], valAcc].map((v) => v.toFixed(6)));
 });
 
 test('examples/5-lenet5: the spec\'s layers, compiled with Adam and accuracy, 61,706 parameters', () => {
