@@ -126,3 +126,18 @@ test('float32 graphs (fast kernels where available) give the float64 gradients t
   const g32 = grads('float32'), g64 = grads('float64');
   g32.forEach((g, i) => g.forEach((v, j) => assert.ok(Math.abs(v - g64[i][j]) <= 1e-4 + 1e-3 * Math.abs(g64[i][j]), `grad ${i}[${j}]: ${v} vs ${g64[i][j]}`)));
 });
+
+test('gradients with respect to a hidden tensor and to a weight upstream of it', () => {
+  const x = placeholder('float64', [2, 3]);
+  const w = placeholder('float64', [3, 2]);
+  const h = ops.matMul(x, w);
+  const loss = ops.sum(ops.mul(h, h));
+  const [dh, dw] = gradients(loss, [h, w]);
+  const X = tensor(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+  const W = tensor(new Float64Array([1, 0, 0, 1, 1, 1]), [3, 2]);
+  const [H, DH, DW] = new Session().run([h, dh!, dw!], [[x, X], [w, W]]);
+  assert.deepEqual(Array.from(DH!.data), Array.from(H!.data, (v) => 2 * v)); // d Σh²/dh = 2h
+  // dW = Xᵀ · 2H
+  const expected = [0, 1, 2].flatMap((i) => [0, 1].map((j) => 2 * (X.data[i] * H!.data[j] + X.data[3 + i] * H!.data[2 + j])));
+  assert.deepEqual(Array.from(DW!.data), expected);
+});

@@ -62,14 +62,15 @@ export function gradients(
     contributions.set(t, [acc]);
     return acc;
   };
-  const xSet = new Set(xs);
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k];
     const out = node.output;
-    if (!out || node.op === null || xSet.has(out) || !dependsOnX.has(out)) continue;
+    if (!out || node.op === null || !dependsOnX.has(out)) continue;
+    // an x may itself depend on another x (gradients(loss, [hidden, W])): keep going through it
+    const needs = node.inputs.map((t) => dependsOnX.has(t));
+    if (!needs.some(Boolean)) continue;
     const dy = sum(out);
     if (dy === null) continue;
-    const needs = node.inputs.map((t) => dependsOnX.has(t));
     const fn = registry.get(node.op);
     if (!fn) throw new Error(`gradients: op '${node.op.name}' (node '${node.name}') has no gradient`);
     const grads = fn(dy, node, needs);
