@@ -43,7 +43,7 @@ function convForwardWorkload(name: string, x: number[], w: number[], padding: 's
       const a = tf.tensor4d(filledRandom(new Float32Array(size(x)), 1), x as never);
       const W = tf.tensor4d(filledRandom(new Float32Array(size(w)), 2), w as never);
       const b = tf.tensor1d(filledRandom(new Float32Array(w[3]), 3));
-      return () => tf.tidy(() => tf.relu(tf.add(tf.conv2d(a, W, 1, padding), b)).dataSync());
+      return () => tf.tidy(() => { tf.relu(tf.add(tf.conv2d(a, W, 1, padding), b)).dataSync(); });
     },
   };
 }
@@ -54,7 +54,7 @@ function maxPoolWorkload(name: string, x: number[]): Workload {
     ours: (ctor) => { const a = rand(ctor, x, 4); return () => poolForward(a, [2, 2], [2, 2], 'max'); },
     tfjs: () => {
       const a = tf.tensor4d(filledRandom(new Float32Array(size(x)), 4), x as never);
-      return () => tf.tidy(() => tf.maxPool(a, 2, 2, 'valid').dataSync());
+      return () => tf.tidy(() => { tf.maxPool(a, 2, 2, 'valid').dataSync(); });
     },
   };
 }

@@ -5,7 +5,8 @@ export interface Timing { medianMs: number; minMs: number; reps: number }
 /**
  * Runs fn `warmup` times untimed (JIT, caches, scratch growth), then `reps` timed runs;
  * returns the median (robust to GC pauses) and the minimum. When the warm-up shows one run takes
- * long, fewer reps are made so that the timed runs stay within about `budgetMs` (at least one).
+ * long, fewer reps are made so that the timed runs stay within about `budgetMs` (at least one);
+ * a warm-up longer than the budget is itself reported as the single run.
  */
 export async function timeIt(
   fn: () => unknown | Promise<unknown>, reps = 5, warmup = 1, budgetMs = 30_000,
@@ -16,6 +17,8 @@ export async function timeIt(
     await fn();
     warmupMs = Number(process.hrtime.bigint() - t0) / 1e6;
   }
+  // a single run longer than the whole budget: JIT warm-up is noise at that scale, so count the warm-up as the one run
+  if (warmup > 0 && warmupMs > budgetMs) return { medianMs: warmupMs, minMs: warmupMs, reps: 1 };
   if (warmup > 0) reps = Math.max(1, Math.min(reps, Math.floor(budgetMs / Math.max(warmupMs, 1e-3))));
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {

@@ -21,6 +21,8 @@ const NR = 4;
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(NR * KC * 64);
 const edgeTile = new Float64Array(MR * NR);
+// scratch slots of float64-views.ts used by matmul's conversions (the conv kernels use lower ones)
+const SLOT_A = 10, SLOT_B = 11, SLOT_C = 12;
 
 function ensurePackB(size: number): Float64Array {
   if (packB.length < size) packB = new Float64Array(size);
@@ -43,9 +45,6 @@ export function matmul(
   gemm64(a64, 0, b64, 0, c64, 0, m, k, n, transA, transB, accumulate);
   commitFloat64(c, 0, c64);
 }
-
-// scratch slots of float64-views.ts used by matmul's conversions (the conv kernels use lower ones)
-const SLOT_A = 10, SLOT_B = 11, SLOT_C = 12;
 
 /**
  * matmul on Float64Array sub-matrices starting at element offsets aOff/bOff/cOff (each dense,
