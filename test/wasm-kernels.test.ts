@@ -11,7 +11,7 @@ import {
   maxPoolForwardReference, avgPoolForwardReference, maxPoolBackwardReference, avgPoolBackwardReference,
 } from '../src/kernels/pool2d-reference.js';
 import * as wasm from '../src/wasm/kernels.js';
-import { setThreads } from '../src/wasm/pool.js';
+import { setThreads, whenReady } from '../src/wasm/pool.js';
 import { wasmAlloc, wasmFree } from '../src/wasm/heap.js';
 import { wasmAvailable } from '../src/kernels/backend.js';
 
@@ -52,11 +52,12 @@ function naiveMatmul(a: Float32Array, b: Float32Array, c0: Float32Array, m: numb
   return c;
 }
 
-function withThreads(body: (threads: number) => void): void {
+async function withThreads(body: (threads: number) => void): Promise<void> {
   const previous = wasm.setSerialThresholds({ flops: 0, elements: 0 });
   try {
     for (const threads of [1, 2]) {
       setThreads(threads);
+      assert.equal(await whenReady(), threads - 1, 'workers started');
       body(threads);
     }
   } finally {
@@ -65,10 +66,10 @@ function withThreads(body: (threads: number) => void): void {
   }
 }
 
-test('matmul matches a naive loop: edge sizes, transposes, accumulate, resident and copied buffers', { skip }, () => {
+test('matmul matches a naive loop: edge sizes, transposes, accumulate, resident and copied buffers', { skip }, async () => {
   const r = rng(1);
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 2, 17], [5, 7, 9], [4, 8, 8], [37, 300, 19], [64, 513, 70], [17, 1, 33], [2, 600, 5]];
-  withThreads((threads) => {
+  await withThreads((threads) => {
     for (const [m, k, n] of shapes) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
@@ -114,9 +115,9 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
   return cases;
 }
 
-test('conv2d forward (with bias, with and without relu), backprop input and filter match the reference', { skip }, () => {
+test('conv2d forward (with bias, with and without relu), backprop input and filter match the reference', { skip }, async () => {
   const cases = randomConvCases(24, 2);
-  withThreads((threads) => {
+  await withThreads((threads) => {
     const r = rng(3 + threads);
     for (const { x: xs, w: ws, strides, padding } of cases) {
       const info = convInfo(xs, ws, strides, padding);
@@ -152,7 +153,7 @@ test('conv2d forward (with bias, with and without relu), backprop input and filt
   });
 });
 
-test('max/avg pooling forward and backward match the reference, ties and NaN included', { skip }, () => {
+test('max/avg pooling forward and backward match the reference, ties and NaN included', { skip }, async () => {
   const r = rng(5);
   const cases: { x: number[]; k: [number, number]; s: [number, number]; padding: Padding }[] = [
     { x: [2, 28, 28, 6], k: [2, 2], s: [2, 2], padding: 'valid' },
@@ -165,7 +166,7 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
       x: [r.pick([1, 2, 3]), r.int(kh, 11), r.int(kw, 11), r.int(1, 9)], k: [kh, kw], s: [r.int(1, 3), r.int(1, 3)], padding,
     });
   }
-  withThreads((threads) => {
+  await withThreads((threads) => {
     for (const { x: xs, k, s, padding } of cases) {
       const info = poolInfo(xs, k, s, padding);
       const label = `x=${xs} k=${k} s=${s} ${padding} threads=${threads}`;
@@ -197,9 +198,9 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
   });
 });
 
-test('relu, relu grad, softmax cross-entropy and Adam match naive loops', { skip }, () => {
+test('relu, relu grad, softmax cross-entropy and Adam match naive loops', { skip }, async () => {
   const r = rng(7);
-  withThreads((threads) => {
+  await withThreads((threads) => {
     for (const n of [1, 7, 64, 1001]) {
       const x = r.array(n), dy = r.array(n);
       const y = new Float32Array(n), dx = new Float32Array(n);

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { getRuntime } from './runtime.js';
+import { getRuntime, tryRuntime } from './runtime.js';
 import { allocBytes, freeBytes } from './heap.js';
 import { POOL_KERNELS, type PoolKernel } from './kernel-names.js';
 import {
@@ -34,33 +34,58 @@ export function getThreads(): number {
   return threads;
 }
 
-/** Use n threads (the calling one included); surplus workers are stopped, missing ones start on demand. */
+/**
+ * Use n threads (the calling one included). Surplus workers are stopped; missing ones start now in
+ * the background if the kernel module is loaded, else at the first parallel call.
+ */
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS + 1) {
     throw new Error(`n: expected an integer thread count in [1, ${MAX_WORKERS + 1}], got ${n}`);
   }
   threads = n;
   while (workers.length > n - 1) stopWorker(workers.pop()!);
+  if (tryRuntime()) spawnMissing();
 }
+
+/** Control slots not in use; a stopped worker's slot returns only once its thread has ended. */
+const freeSlots = Array.from({ length: MAX_WORKERS }, (_, i) => MAX_WORKERS - 1 - i);
 
 function stopWorker(w: PoolWorker): void {
   const base = w.slot * SLOT_INTS;
   control[base + KERNEL] = KERNEL_EXIT;
   Atomics.add(control, base + SEQ, 1);
   Atomics.notify(control, base + SEQ);
-  void w.worker.terminate();
+  void w.worker.terminate().finally(() => freeSlots.push(w.slot));
 }
 
-function startWorker(slot: number): PoolWorker {
+function startWorker(): PoolWorker {
   const rt = getRuntime();
+  const slot = freeSlots.pop();
+  if (slot === undefined) throw new Error(`wasm pool: expected a free worker slot (at most ${MAX_WORKERS}), found none`);
   const base = slot * SLOT_INTS;
   control.fill(0, base, base + SLOT_INTS);
   const workerData: WorkerInit = { module: rt.module, memory: rt.memory, control: control.buffer as SharedArrayBuffer, slot };
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData, execArgv: workerExecArgv() });
   worker.unref();
   // A worker that dies outside a task (it never should) is noted; its next task reports an error.
   worker.on('error', () => { Atomics.store(control, base + READY, -1); Atomics.notify(control, base + READY); });
   return { worker, slot, ready: false };
+}
+
+/**
+ * The parent's Node flags minus those about the main script (-e/--eval/-p/--print and its code,
+ * --input-type, --test…): a worker inheriting `--input-type` refuses to start.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (['-e', '--eval', '-p', '--print'].includes(arg)) { i++; continue; }
+    if (/^--(eval|print|input-type|test)/.test(arg)) continue;
+    out.push(arg);
+  }
+  return out;
 }
 
 function readMessage(slot: number): string {
@@ -70,16 +95,36 @@ function readMessage(slot: number): string {
   return new TextDecoder().decode(raw.subarray(0, end < 0 ? raw.length : end));
 }
 
-function ensureReady(w: PoolWorker): void {
-  if (w.ready) return;
-  const base = w.slot * SLOT_INTS;
-  if (!waitWhileEquals(control, base + READY, 0, START_TIMEOUT_MS)) {
-    throw new Error(`wasm pool: expected worker ${w.slot} to start within ${START_TIMEOUT_MS} ms, it did not`);
-  }
-  if (Atomics.load(control, base + READY) !== 1) {
-    throw new Error(`wasm pool: worker ${w.slot} failed to start: ${readMessage(w.slot)}`);
-  }
-  w.ready = true;
+/**
+ * Whether a worker has instantiated the module; never blocks. Workers start in the background
+ * (~70 ms), and until one is ready its share of the work runs on the calling thread, so no call
+ * ever waits for a start-up (which may itself need this thread's event loop).
+ */
+function isReady(w: PoolWorker): boolean {
+  if (!w.ready) w.ready = Atomics.load(control, w.slot * SLOT_INTS + READY) === 1;
+  return w.ready;
+}
+
+function spawnMissing(): void {
+  while (workers.length < threads - 1) workers.push(startWorker());
+}
+
+/**
+ * Resolves once every worker of the current thread count is running (or has failed to start; its
+ * share then keeps running on the calling thread). Benchmarks await this before timing.
+ */
+export async function whenReady(timeoutMs = START_TIMEOUT_MS): Promise<number> {
+  if (threads > 1) getRuntime();
+  spawnMissing();
+  const deadline = Date.now() + timeoutMs;
+  const settled = (w: PoolWorker) => Atomics.load(control, w.slot * SLOT_INTS + READY) !== 0;
+  while (!workers.every(settled) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  return readyWorkers();
+}
+
+/** Workers running and able to take work now. */
+export function readyWorkers(): number {
+  return workers.filter(isReady).length;
 }
 
 /** Scratch addresses for threads 0 .. count-1, each at least `floats` floats. */
@@ -111,19 +156,19 @@ export function splitWork(total: number, parts: number, align = 1): number[] {
 
 /**
  * Run kernel(params, bounds[t], bounds[t+1], scratch[t]) for every chunk t, chunk 0 on this thread,
- * the others on workers; returns when all are done. A failure in any chunk throws here.
+ * the others on workers (on this thread too while a worker is still starting); returns when all are done. A failure in any chunk throws here.
  */
 export function runChunks(kernel: PoolKernel, params: number, bounds: number[], scratchPtrs: number[]): void {
   const rt = getRuntime();
   const chunks = bounds.length - 1;
-  const helpers = Math.min(chunks - 1, threads - 1);
-  if (helpers < chunks - 1) throw new Error(`bounds: expected at most ${threads} chunks, got ${chunks}`);
-  while (workers.length < helpers) workers.push(startWorker(workers.length));
+  if (chunks > threads) throw new Error(`bounds: expected at most ${threads} chunks, got ${chunks}`);
+  if (chunks > 1) spawnMissing();
   const id = POOL_KERNELS.indexOf(kernel);
   const posted: PoolWorker[] = [];
-  for (let t = 1; t <= helpers; t++) {
+  const mine = [0];
+  for (let t = 1; t < chunks; t++) {
     const w = workers[t - 1];
-    ensureReady(w);
+    if (!isReady(w)) { mine.push(t); continue; }
     const base = w.slot * SLOT_INTS;
     control[base + KERNEL] = id;
     control[base + PARAMS] = params;
@@ -137,7 +182,7 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
   }
   let failure: Error | null = null;
   try {
-    rt.exports[kernel](params, bounds[0], bounds[1], scratchPtrs[0]);
+    for (const t of mine) rt.exports[kernel](params, bounds[t], bounds[t + 1], scratchPtrs[t]);
   } catch (error) {
     failure = new Error(`${kernel}: ${(error as Error).message}`);
   }

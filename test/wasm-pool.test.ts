@@ -1,0 +1,111 @@
+// The worker pool: splitting, errors from a worker surfacing as Errors, a clean process exit with
+// workers alive, the backend switch, and the resident-buffer allocator.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { splitWork, runChunks, setThreads, getThreads, threadScratch, whenReady } from '../src/wasm/pool.js';
+import { writeParams } from '../src/wasm/staging.js';
+import { wasmAlloc, wasmFree, allocatedBytes } from '../src/wasm/heap.js';
+import { isResident, getRuntime } from '../src/wasm/runtime.js';
+import { wasmAvailable, setBackend, getBackend, kernels } from '../src/kernels/backend.js';
+
+const skip = wasmAvailable() ? false : 'wasm module not built or no WebAssembly SIMD here';
+
+test('splitWork covers [0, total) in aligned, contiguous chunks', () => {
+  assert.deepEqual(splitWork(10, 2), [0, 5, 10]);
+  assert.deepEqual(splitWork(10, 3, 4), [0, 4, 8, 10]);
+  assert.deepEqual(splitWork(3, 8), [0, 1, 2, 3]);
+  assert.deepEqual(splitWork(0, 2), [0, 0]);
+  for (const [total, parts, align] of [[101, 2, 4], [7, 5, 1], [64, 2, 4]]) {
+    const bounds = splitWork(total, parts, align);
+    assert.equal(bounds[0], 0);
+    assert.equal(bounds[bounds.length - 1], total);
+    for (let i = 1; i < bounds.length - 1; i++) {
+      assert.equal(bounds[i] % align, 0);
+      assert.ok(bounds[i] >= bounds[i - 1]);
+    }
+  }
+});
+
+test('setThreads validates its argument', () => {
+  assert.throws(() => setThreads(0), /^Error: n: expected an integer thread count/);
+  assert.throws(() => setThreads(1.5), /^Error: n: expected/);
+});
+
+test('a trap inside a worker surfaces as an Error in the caller, and the pool keeps working', { skip }, async () => {
+  setThreads(2);
+  assert.equal(getThreads(), 2);
+  assert.equal(await whenReady(), 1, 'one worker besides the calling thread');
+  const pages = getRuntime().memory.buffer.byteLength;
+  // A GEMM whose A lies past the end of memory: the worker's chunk traps (out of bounds).
+  const bad = writeParams([pages + 4096, 1024, 1024, 8, 4, 4, 0, 0, 0]);
+  const scratch = threadScratch(2, getRuntime().exports.gemmScratchFloats(4));
+  assert.throws(() => runChunks('gemm', bad, [0, 0, 8], scratch), /wasm worker \d+: gemm: .*memory access out of bounds/);
+  // The caller's own chunk failing is an Error too.
+  assert.throws(() => runChunks('gemm', bad, [0, 8, 8], scratch), /gemm: .*out of bounds/);
+  // Still usable afterwards.
+  const a = wasmAlloc(8 * 4).fill(1), b = wasmAlloc(4 * 4).fill(2), c = wasmAlloc(8 * 4);
+  runChunks('gemm', writeParams([a.byteOffset, b.byteOffset, c.byteOffset, 8, 4, 4, 0, 0, 0]), [0, 4, 8], scratch);
+  assert.deepEqual(Array.from(c), new Array(32).fill(8));
+  wasmFree(a); wasmFree(b); wasmFree(c);
+});
+
+test('the process exits promptly while pool workers are alive', { skip }, () => {
+  const pool = new URL('../src/wasm/kernels.js', import.meta.url).href;
+  const script = `
+    const k = await import(${JSON.stringify(pool)});
+    const p = await import(${JSON.stringify(new URL('../src/wasm/pool.js', import.meta.url).href)});
+    p.setThreads(2);
+    console.log('ready', await p.whenReady());
+    k.setSerialThresholds({ flops: 0, elements: 0 });
+    const c = new Float32Array(64 * 64);
+    k.matmul(new Float32Array(64 * 64).fill(1), new Float32Array(64 * 64).fill(1), c, 64, 64, 64, false, false, false);
+    console.log('result', c[0]);`;
+  const started = Date.now();
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20000 });
+  assert.equal(child.status, 0, `child failed: ${child.stderr}`);
+  assert.match(child.stdout, /ready 1\nresult 64/);
+  assert.ok(Date.now() - started < 15000, 'exit took too long');
+});
+
+test('wasmAlloc views are resident, zeroed, reused after free; staging leaves nothing behind', { skip }, () => {
+  const before = allocatedBytes();
+  const a = wasmAlloc(1000);
+  assert.ok(isResident(a));
+  assert.ok(!isResident(new Float32Array(4)));
+  assert.equal(a.byteOffset % 64, 0);
+  assert.ok(a.every((v) => v === 0));
+  a.fill(3);
+  const address = a.byteOffset;
+  wasmFree(a);
+  const b = wasmAlloc(1000);
+  assert.equal(b.byteOffset, address, 'a freed block is reused');
+  assert.ok(b.every((v) => v === 0));
+  wasmFree(b);
+  assert.throws(() => wasmAlloc(-1), /^Error: n: expected a non-negative integer/);
+  // A big allocation grows memory; earlier views stay valid.
+  const small = wasmAlloc(16).fill(7);
+  const big = wasmAlloc(20 * 1024 * 1024);
+  big[big.length - 1] = 1;
+  assert.equal(small[15], 7);
+  wasmFree(big); wasmFree(small);
+  // Kernel calls with plain arrays copy through temporaries and free them.
+  const steady = allocatedBytes();
+  const c = new Float32Array(9);
+  kernels().matmul(new Float32Array(9).fill(1), new Float32Array(9).fill(1), c, 3, 3, 3, false, false, false);
+  assert.equal(allocatedBytes(), steady);
+  assert.ok(allocatedBytes() - before < 1 << 20);
+});
+
+test('setBackend / getBackend switch the kernel set; float64 calls still work under wasm', { skip }, () => {
+  assert.equal(getBackend(), 'wasm', 'wasm is the default where it is available');
+  setBackend('reference');
+  assert.equal(getBackend(), 'reference');
+  assert.equal(kernels().name, 'reference');
+  setBackend('wasm');
+  assert.equal(kernels().name, 'wasm');
+  const c = new Float64Array(4);
+  kernels().matmul(Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 0, 0, 1), c, 2, 2, 2, false, false, false);
+  assert.deepEqual(Array.from(c), [1, 2, 3, 4]);
+  assert.throws(() => setBackend('gpu' as never), /^Error: name: expected 'reference' or 'wasm', got "gpu"/);
+});
