@@ -251,3 +251,39 @@ test('model() and sequential() argument errors', () => {
   // Keras' deferred build: predict builds from the data's shape
   assert.deepEqual(s.predict(tensor(new Float32Array(6), [2, 3])).shape, [2, 2]);
 });
+
+test('progress on a terminal: the bar is redrawn in place (\\r), throttled, and each epoch ends with the full line', async () => {
+  const { ProgressLogger } = await import('../src/models/progress.js');
+  let text = '';
+  const sink = { isTTY: true, write: (s: string) => { text += s; } };
+  const p = new ProgressLogger(1, 1, 1000, sink);
+  p.onEpochBegin(0);
+  const started = performance.now();
+  for (let b = 0; b < 99; b++) {
+    while (performance.now() - started < (b + 1) * 3) { /* 3 ms per batch: ~300 ms in all */ }
+    p.onBatchEnd(b, { batch: b, size: 10, loss: 0.5, acc: 0.75 });
+  }
+  p.onBatchEnd(99, { batch: 99, size: 10, loss: 0.5, acc: 0.75 });
+  p.onEpochEnd(0, { loss: 0.5, acc: 0.75 });
+  const redraws = text.split('\r').length - 1;
+  // at most ~10 redraws a second: about 3 intermediate ones in 300 ms, plus the final line
+  assert.ok(redraws >= 2 && redraws <= 6, `${redraws} redraws`);
+  assert.match(text, /\r {0,3}\d+\/1000 \[=*>\.*\] - ETA: \d+s - loss: 0\.5000 - acc: 0\.7500/);
+  assert.match(text, /\r1000\/1000 \[={30}\] - \d+s \d+(us|ms)\/step - loss: 0\.5000 - acc: 0\.7500 *\n$/);
+  assert.ok(text.startsWith('Epoch 1/1\n'));
+});
+
+test('fit yields to the event loop between batches, so timers run during training', async () => {
+  random.seed(12);
+  const { x, y } = xorData(2000);
+  const m = xorModel();
+  let ticks = 0;
+  const timer = setInterval(() => { ticks++; }, 5);
+  const started = performance.now();
+  await m.fit(x, y, { epochs: 4, batchSize: 4, verbose: 0 });
+  const elapsed = performance.now() - started;
+  clearInterval(timer);
+  assert.ok(elapsed > 200, `the run is long enough to tell (${elapsed.toFixed(0)} ms)`);
+  // without yielding the interval could not fire at all until fit resolved; with a yield every 50 ms it fires often
+  assert.ok(ticks >= Math.floor(elapsed / 100), `${ticks} timer ticks in ${elapsed.toFixed(0)} ms`);
+});
