@@ -287,3 +287,15 @@ test('fit yields to the event loop between batches, so timers run during trainin
   // without yielding the interval could not fire at all until fit resolved; with a yield every 50 ms it fires often
   assert.ok(ticks >= Math.floor(elapsed / 100), `${ticks} timer ticks in ${elapsed.toFixed(0)} ms`);
 });
+
+test('a Sequential without inputShape builds from the data given to fit (Keras\' deferred build)', async () => {
+  random.seed(13);
+  const { x, y } = xorData(32);
+  const m = sequential({ layers: [layers.dense({ units: 4, activation: 'relu' })] });
+  m.add(layers.dense({ units: 2, activation: 'softmax' }));
+  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  const h = await m.fit(x, y, { epochs: 1, verbose: 0 });
+  assert.deepEqual(Object.keys(h.history), ['loss']);
+  assert.deepEqual(m.input.shape, [null, 2]);
+  assert.equal(m.countParams(), 2 * 4 + 4 + 4 * 2 + 2);
+});

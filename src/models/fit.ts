@@ -51,8 +51,8 @@ export async function fitModel(model: Trainable, x: Tensor, y: Tensor, args?: Fi
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`validationSplit: expected a number in [0, 1), got ${describe(a.validationSplit)}`);
   const callbacks = checkCallbacks(a.callbacks);
 
+  const xAll = prepareInputs(model, x, 'x'); // first: a Sequential without inputShape builds from x's shape
   const g = model.trainingGraph();
-  const xAll = prepareInputs(model, x, 'x');
   const yAll = prepareLabels(g, y, xAll.shape[0], 'y');
   let xTrain = xAll, yTrain = yAll;
   let xVal: Tensor | null = null, yVal: Tensor | null = null;
