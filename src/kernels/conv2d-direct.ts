@@ -39,9 +39,19 @@ export function conv2dForwardDirect(x: Float64Array, w: Float64Array, bias: Floa
           for (let c = 0; c < inC; c++) {
             const xStart = xRow + (owLo * strideW - padLeft + j) * inC + c;
             const wBase = ((i * kw + j) * inC + c) * outC;
+            const yEnd = yRow + owHi * outC;
+            if (outC === 2) {
+              // the spec's layer: both output channels from one load of x
+              const w0 = w[wBase], w1 = w[wBase + 1];
+              for (let yo = yRow + owLo * 2, xs = xStart; yo < yEnd; yo += 2, xs += xStep) {
+                const xv = x[xs];
+                y[yo] += w0 * xv;
+                y[yo + 1] += w1 * xv;
+              }
+              continue;
+            }
             for (let oc = 0; oc < outC; oc++) {
               const wv = w[wBase + oc];
-              const yEnd = yRow + owHi * outC;
               for (let yo = yRow + owLo * outC + oc, xs = xStart; yo < yEnd; yo += outC, xs += xStep) y[yo] += wv * x[xs];
             }
           }

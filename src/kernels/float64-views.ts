@@ -39,7 +39,11 @@ export function commitFloat64(out: FloatArray, start: number, result: Float64Arr
   if (result.buffer !== out.buffer) out.set(result, start);
 }
 
-/** Images per chunk so that one chunk of `perImage` elements stays near `budget` elements (at least 1). */
-export function imagesPerChunk(perImage: number, batch: number, budget = 1 << 20): number {
+/**
+ * Images per chunk so that one chunk of `perImage` elements stays near `budget` elements (at least 1).
+ * The default, 64 K elements (512 KB as float64), keeps a converted float32 chunk in L2 between the
+ * conversion and the kernel that reads it.
+ */
+export function imagesPerChunk(perImage: number, batch: number, budget = 1 << 16): number {
   return Math.max(1, Math.min(batch, Math.floor(budget / Math.max(perImage, 1))));
 }

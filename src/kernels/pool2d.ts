@@ -71,9 +71,25 @@ export function avgPoolBackward(dy: FloatArray, info: Pool2DInfo, dx: FloatArray
   }
 }
 
+/** Offsets of a window's kh·kw cells from its top-left cell, in row-major order. */
+function windowOffsets(info: Pool2DInfo): Int32Array {
+  const { inW, channels: C, kh, kw } = info;
+  const offs = new Int32Array(kh * kw);
+  for (let i = 0, q = 0; i < kh; i++) for (let j = 0; j < kw; j++) offs[q++] = (i * inW + j) * C;
+  return offs;
+}
+
+/** True when window (oh, ow) lies wholly inside the image (always, with 'valid' padding). */
+function interior(info: Pool2DInfo, h0: number, w0: number): boolean {
+  return h0 >= 0 && w0 >= 0 && h0 + info.kh <= info.inH && w0 + info.kw <= info.inW;
+}
+
 function maxPoolForward64(x: Float64Array, info: Pool2DInfo, y: Float64Array): void {
   const { batch, inH, inW, channels: C, kh, kw, strideH, strideW, padTop, padLeft, outH, outW } = info;
   const rowStride = inW * C;
+  const offs = windowOffsets(info);
+  const cells = kh * kw;
+  const is2x2 = kh === 2 && kw === 2;
   let yi = 0;
   for (let b = 0; b < batch; b++) {
     const imageBase = b * inH * rowStride;
@@ -82,6 +98,28 @@ function maxPoolForward64(x: Float64Array, info: Pool2DInfo, y: Float64Array): v
       const hLo = Math.max(h0, 0), hHi = Math.min(h0 + kh, inH);
       for (let ow = 0; ow < outW; ow++) {
         const w0 = ow * strideW - padLeft;
+        if (interior(info, h0, w0)) {
+          // whole window inside: one flat loop over precomputed cell offsets (fully unrolled for 2×2)
+          const corner = imageBase + h0 * rowStride + w0 * C;
+          for (let c = 0, s = corner; c < C; c++, s++) {
+            let m = x[s];
+            if (is2x2) {
+              let v = x[s + C];
+              if (v > m || v !== v) m = v;
+              v = x[s + rowStride];
+              if (v > m || v !== v) m = v;
+              v = x[s + rowStride + C];
+              if (v > m || v !== v) m = v;
+            } else {
+              for (let q = 1; q < cells; q++) {
+                const v = x[s + offs[q]];
+                if (v > m || v !== v) m = v;
+              }
+            }
+            y[yi++] = m;
+          }
+          continue;
+        }
         const wLo = Math.max(w0, 0), wHi = Math.min(w0 + kw, inW);
         const start = imageBase + hLo * rowStride + wLo * C;
         const spanW = (wHi - wLo) * C;
