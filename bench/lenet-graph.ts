@@ -14,6 +14,7 @@ import { Session } from '../src/graph/session.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { lenet5 } from '../examples/4-lenet5.js';
 import { formatTable } from './util.js';
+import { getBackend, setBackend, wasmAvailable, type BackendName } from '../src/kernels/backend.js';
 
 const BATCH = 32;
 const EPOCH = 50000;
@@ -43,7 +44,8 @@ function timeSteps(step: (i: number) => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e6 / STEPS;
 }
 
-function benchOurs(batches: { x: Float32Array; y: Int32Array }[]): Result {
+function benchOurs(batches: { x: Float32Array; y: Int32Array }[], backend: BackendName): Result {
+  setBackend(backend);
   random.seed(0);
   const x = placeholder('float32', [null, 28, 28, 1]);
   const y = placeholder('int32', [null]);
@@ -52,7 +54,8 @@ function benchOurs(batches: { x: Float32Array; y: Int32Array }[]): Result {
   sess.run(globalVariablesInitializer());
   const feeds = batches.map((b) => [[x, new Tensor(b.x, [BATCH, 28, 28, 1])], [y, new Tensor(b.y, [BATCH])]] as const);
   const ms = timeSteps((i) => sess.run(trainOp, feeds[i % feeds.length] as never));
-  return { engine: 'convnet graph (TypeScript kernels)', msPerStep: ms, note: '' };
+  const label = backend === 'wasm' ? 'WebAssembly SIMD kernels' : 'TypeScript kernels';
+  return { engine: `convnet graph (${label})`, msPerStep: ms, note: '' };
 }
 
 /** The same LeNet-5 in TensorFlow.js core ops, trained by tf.train.adam().minimize. */
@@ -95,7 +98,12 @@ function benchTfjs(batches: { x: Float32Array; y: Int32Array }[], label: string)
 
 export async function runLenetGraphBench(): Promise<Result[]> {
   const batches = await mnistBatches(16);
-  const results: Result[] = [benchOurs(batches)];
+  const initial = getBackend();
+  // the default backend first: the ratios are against it
+  const results: Result[] = [benchOurs(batches, initial)];
+  if (initial === 'wasm') results.push(benchOurs(batches, 'reference'));
+  else if (wasmAvailable()) results.push(benchOurs(batches, 'wasm'));
+  setBackend(initial);
   await tf.setBackend('cpu');
   results.push(benchTfjs(batches, 'TensorFlow.js cpu'));
   try {
