@@ -47,3 +47,8 @@ export { loadNpz, saveNpz, parseNpz, encodeNpz } from './io/npz.js';
 export { encodePng, decodePng, savePng } from './io/png.js';
 export { applyColormap, saveImagePng, imageToPng } from './io/colormap.js';
 export { sliceRows, takeRows, concat } from './tensor/indexing.js';
+
+// Layers and models (task 5)
+export { input, model, sequential, Sequential, LayersModel, History, loadLayersModel, callbacks } from './models/index.js';
+export type { Callback, Logs, CompileArgs, FitArgs } from './models/index.js';
+export * as utils from './utils/index.js';
