@@ -190,7 +190,11 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
   for (const w of posted) {
     const base = w.slot * SLOT_INTS;
     const seq = Atomics.load(control, base + SEQ);
-    while (Atomics.load(control, base + DONE) !== seq) waitWhileEquals(control, base + DONE, Atomics.load(control, base + DONE));
+    // Read DONE once per round and sleep only while it still holds that stale value: reading it twice
+    // (once to test, once to wait on) could wait on the very value that means "done", forever.
+    for (let done = Atomics.load(control, base + DONE); done !== seq; done = Atomics.load(control, base + DONE)) {
+      waitWhileEquals(control, base + DONE, done);
+    }
     if (control[base + STATUS] === STATUS_ERROR && !failure) failure = new Error(`wasm worker ${w.slot}: ${readMessage(w.slot)}`);
   }
   if (failure) throw failure;
