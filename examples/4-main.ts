@@ -1,11 +1,9 @@
 /**
  * Port of the spec's 4-main.py: LeNet-5 (graph form) on MNIST, batch 32, reshuffled every epoch.
- * Usage: node dist/examples/4-main.js [epochs = 5] [output dir = .]
+ * Usage: node dist/examples/4-main.js [--epochs 5] [--out DIR (default out/examples)]
  * The per-epoch cost/accuracy over the full training and validation sets is evaluated in chunks of
  * 1,000 images (TensorFlow fed all 50,000 at once) and averaged, which gives the same numbers.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as ops from '../src/api/ops.js';
 import * as random from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -14,7 +12,7 @@ import { placeholder, type SymbolicTensor } from '../src/graph/symbolic.js';
 import { globalVariablesInitializer } from '../src/graph/variable.js';
 import { Session } from '../src/graph/session.js';
 import { loadMnist } from '../src/data/mnist.js';
-import { saveImagePng } from '../src/io/colormap.js';
+import { imshowTitled, intFlag, outputDir } from './util.js';
 import { lenet5 } from './4-lenet5.js';
 
 /** sess.run((loss, acc), feed_dict={x: X, y: Y}) over the whole set, in chunks, weighted by chunk size. */
@@ -29,9 +27,7 @@ function evaluate(sess: Session, fetches: SymbolicTensor[], x: SymbolicTensor, y
 }
 
 async function main(): Promise<void> {
-  const epochs = process.argv[2] === undefined ? 5 : Number(process.argv[2]);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs: expected a non-negative integer, got ${process.argv[2]}`);
-  const outDir = process.argv[3] ?? '.';
+  const epochs = intFlag('epochs', 5);
 
   random.seed(0);
   const lib = await loadMnist();
@@ -68,11 +64,7 @@ async function main(): Promise<void> {
   const first = sess.run(yPred, [[x, rows(xValidC, 0, 1)], [y, rows(yValid, 0, 1)]])!;
   console.log(rows(first, 0, 1).reshape([10]).toString());
   const predicted = (ops.argMax(first, 1) as Tensor).data[0];
-  const title = `${yValid.data[0]} : ${predicted}`;
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `4-main ${title}.png`);
-  saveImagePng(file, xValid.data.subarray(0, h * w), w, h, { scale: 10 });
-  console.log(`Saved the first validation image, titled "${title}", to ${file}`);
+  console.log(imshowTitled(outputDir('4-main'), 'X_valid_0', xValid, 0, yValid.data[0], predicted));
 }
 
 main().catch((e) => { console.error(e); process.exitCode = 1; });

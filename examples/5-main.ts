@@ -2,23 +2,19 @@
  * Port of the spec's 5-main.py: LeNet-5 (layers form) on MNIST, batch 32, validation on xValid,
  * Keras' progress bar, then the predictions for the validation set and the first image saved as a PNG
  * titled "label : prediction" (matplotlib's imshow + title, shown by plt.show() in the spec).
- * Usage: node dist/examples/5-main.js [epochs = 5] [output dir = .]
+ * Usage: node dist/examples/5-main.js [--epochs 5] [--out DIR (default out/examples)]
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as random from '../src/tensor/random.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { argMax } from '../src/api/ops.js';
 import { loadMnist } from '../src/data/mnist.js';
-import { saveImagePng } from '../src/io/colormap.js';
+import { imshowTitled, intFlag, outputDir } from './util.js';
 import { input } from '../src/models/index.js';
 import { toCategorical } from '../src/utils/index.js';
 import { lenet5 } from './5-lenet5.js';
 
 async function main(): Promise<void> {
-  const epochs = process.argv[2] === undefined ? 5 : Number(process.argv[2]);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs: expected a non-negative integer, got ${process.argv[2]}`);
-  const outDir = process.argv[3] ?? '.';
+  const epochs = intFlag('epochs', 5);
 
   random.seed(0);
   const lib = await loadMnist();
@@ -40,11 +36,7 @@ async function main(): Promise<void> {
   const yPred = model.predict(xValidC);
   console.log(yPred.toString());
   const predicted = argMax(yPred, 1) as Tensor;
-  const title = `${yValid.data[0]} : ${predicted.data[0]}`;
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `5-main ${title}.png`);
-  saveImagePng(file, xValid.data.subarray(0, h * w), w, h, { scale: 10 });
-  console.log(`Saved the first validation image, titled "${title}", to ${file}`);
+  console.log(imshowTitled(outputDir('5-main'), 'X_valid_0', xValid, 0, yValid.data[0], predicted.data[0]));
 }
 
 main().catch((e) => { console.error(e); process.exitCode = 1; });

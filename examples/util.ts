@@ -31,3 +31,23 @@ export function imshow(dir: string, file: string, t: cn.Tensor, index: number, c
   cn.saveImagePng(path, values, w, h, { scale: 10 });
   return path;
 }
+
+/** An integer option `--name N` from argv (as the examples take `--epochs 1`), or its default. */
+export function intFlag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`--${name}: expected a non-negative integer, got ${process.argv[at + 1] ?? 'nothing'}`);
+  }
+  return value;
+}
+
+/**
+ * plt.imshow(X_valid[0]); plt.title(f'{label} : {prediction}'): saves the image with the title in its
+ * file name (without ':' so the name is valid everywhere) and returns the title and the path.
+ */
+export function imshowTitled(dir: string, stem: string, t: cn.Tensor, index: number, label: number, prediction: number): string {
+  const path = imshow(dir, `${stem}_title_${label}-${prediction}.png`, t, index);
+  return `saved ${path} titled "${label} : ${prediction}"`;
+}
