@@ -50,6 +50,25 @@ test('a trap inside a worker surfaces as an Error in the caller, and the pool ke
   wasmFree(a); wasmFree(b); wasmFree(c);
 });
 
+test('thousands of back-to-back split calls all complete (hand-off has no lost wake-up)', { skip, timeout: 30000 }, async () => {
+  const { setSerialThresholds, matmul } = await import('../src/wasm/kernels.js');
+  setThreads(2);
+  assert.equal(await whenReady(), 1);
+  const previous = setSerialThresholds({ flops: 0, elements: 0 });
+  try {
+    const a = wasmAlloc(8 * 8).fill(1), b = wasmAlloc(8 * 8).fill(1), c = wasmAlloc(8 * 8);
+    for (let i = 0; i < 5000; i++) {
+      a[0] = i;
+      matmul(a, b, c, 8, 8, 8, false, false, false);
+      assert.equal(c[0], i + 7);
+      assert.equal(c[63], 8);
+    }
+    wasmFree(a); wasmFree(b); wasmFree(c);
+  } finally {
+    setSerialThresholds(previous);
+  }
+});
+
 test('the process exits promptly while pool workers are alive', { skip }, () => {
   const pool = new URL('../src/wasm/kernels.js', import.meta.url).href;
   const script = `
