@@ -78,7 +78,7 @@ function parseArgsMessage(e: Error & { code?: string }, known: string[]): string
     return `unknown option '${m[1]}'${close ? ` (did you mean '--${close}'?)` : ''}`;
   }
   const missing = /Option '([^']+)' argument missing/.exec(e.message);
-  if (missing) return `option '${missing[1].replace(/^-\w, /, '')}' needs a value`;
+  if (missing) return `option '${missing[1].replace(/^-\w, /, '').replace(/ <value>$/, '')}' needs a value`;
   const noValue = /Option '([^']+)' does not take an argument/.exec(e.message);
   if (noValue) return `option '${noValue[1].replace(/^-\w, /, '')}' takes no value`;
   return e.message.split('\n')[0];

@@ -20,8 +20,12 @@ export interface Preprocessed {
   inverted: boolean;
 }
 
-/** Ink fainter than this share of the strongest ink does not count for the bounding box. */
-const INK_THRESHOLD = 0.15;
+/**
+ * Ink fainter than this share of the strongest ink does not count for the bounding box. Low, because
+ * MNIST's box holds every anti-aliased pixel: at 4% our crop of an MNIST test digit is its own box for
+ * 85% of digits (and within 10/256 for the rest); at 15% only 60% were.
+ */
+const INK_THRESHOLD = 0.04;
 
 export function mnistStyle(image: GrayImage, o: PreprocessOptions = {}): Preprocessed {
   const size = o.size ?? 28;
@@ -61,12 +65,13 @@ export function mnistStyle(image: GrayImage, o: PreprocessOptions = {}): Preproc
   const sw = Math.max(1, Math.round(bw * scale)), sh = Math.max(1, Math.round(bh * scale));
   const small = resizeArea(crop, bw, bh, sw, sh);
 
-  // 4. Centre of mass to the centre of the field.
+  // 4. Centre of mass to the centre of the field: pixel (14, 14) of 28×28 in pixel indices, where MNIST's
+  //    digits have it (measured on the test set: their index-based centres of mass lie within ±0.5 of 14).
   let mass = 0, mx = 0, my = 0;
   for (let y = 0; y < sh; y++) {
     for (let x = 0; x < sw; x++) {
       const v = small[y * sw + x];
-      mass += v; mx += v * (x + 0.5); my += v * (y + 0.5);
+      mass += v; mx += v * x; my += v * y;
     }
   }
   const dx = Math.round(size / 2 - mx / mass), dy = Math.round(size / 2 - my / mass);

@@ -101,7 +101,7 @@ async function runTrain(args: ParsedArgs): Promise<number> {
     model = ck.model;
     state = ck.file.state;
     outDir = resume;
-    console.log(`Resuming ${outDir} at epoch ${state.epoch + 1}${state.batch > 0 ? `, batch ${state.batch + 1}` : ''} of ${settings.epochs}`);
+    console.log(`Resuming ${outDir} at ${state.batch > 0 ? `batch ${state.batch + 1} of ` : ''}epoch ${state.epoch + 1}/${settings.epochs}`);
   } else {
     settings = newSettings(v);
     outDir = stringOption(v, 'out') ?? timestampDir();
