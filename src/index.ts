@@ -37,7 +37,8 @@ export * as initializers from './train/initializers.js';
 export * as layers from './layers/index.js';
 
 // Backends
-export { setBackend, getBackend } from './kernels/backend.js';
+export { setBackend, getBackend, wasmAvailable } from './kernels/backend.js';
+export { setThreads, getThreads } from './wasm/index.js';
 
 // Data and files
 export { loadMnist } from './data/mnist.js';
