@@ -1,25 +1,8 @@
 /**
- * Spec task 5: LeNet-5 (modified) with the Keras-style layers API.
+ * Spec task 5: LeNet-5 (modified) with the Keras-style layers API:
  *   conv 6@5×5 same relu → max pool 2×2/2 → conv 16@5×5 valid relu → max pool 2×2/2 → flatten
  *   → dense 120 relu → dense 84 relu → dense 10 softmax; every kernel he_normal.
- * Returns a model compiled with Adam (default hyperparameters), categorical cross-entropy and accuracy.
+ * `lenet5(X)` returns a model compiled with Adam (default hyperparameters), categorical cross-entropy and
+ * accuracy. It lives in src/models/zoo.ts so the library and the `convnet` command build the same network.
  */
-import * as layers from '../src/layers/index.js';
-import type { SymbolicTensor } from '../src/graph/symbolic.js';
-import { model, type LayersModel } from '../src/models/index.js';
-
-/** X: the cn.input({shape: [28, 28, 1]}) of the network. */
-export function lenet5(X: SymbolicTensor): LayersModel {
-  const init = 'heNormal';
-  let a = layers.conv2d({ filters: 6, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init }).apply(X);
-  a = layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(a);
-  a = layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu', kernelInitializer: init }).apply(a);
-  a = layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(a);
-  a = layers.flatten().apply(a);
-  a = layers.dense({ units: 120, activation: 'relu', kernelInitializer: init }).apply(a);
-  a = layers.dense({ units: 84, activation: 'relu', kernelInitializer: init }).apply(a);
-  const Y = layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init }).apply(a);
-  const m = model({ inputs: X, outputs: Y });
-  m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return m;
-}
+export { lenet5 } from '../src/models/zoo.js';

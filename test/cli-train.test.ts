@@ -14,7 +14,8 @@ import { Tensor } from '../src/tensor/tensor.js';
 import { sliceRows } from '../src/tensor/indexing.js';
 import * as layers from '../src/layers/index.js';
 import { input, model } from '../src/models/index.js';
-import { convnet, startConvnet, tempDir } from './cli-helpers.js';
+import { spawnSync } from 'node:child_process';
+import { chromiumPath, convnet, startConvnet, tempDir } from './cli-helpers.js';
 
 const LIMIT = '2000';
 const root = tempDir('train');
@@ -155,4 +156,13 @@ test('train errors: one line on stderr, exit 2 for the command line, 1 for the r
   r = convnet(['train', '--model', small, '--limit', '50', '--out', path.join(root, 'misfit2'), '--verbose']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^\s+at /m, 'stack trace with --verbose');
+});
+
+test('report.html opens in headless Chromium without console errors', { skip: chromiumPath() === null ? 'no /usr/bin/chromium here (Debian package chromium); not installing it from a test' : false }, () => {
+  const page = path.join(straight, 'report.html');
+  const r = spawnSync(chromiumPath()!, ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--v=0', '--dump-dom', `file://${page}`], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /id="test-accuracy"/);
+  assert.equal((r.stdout.match(/<svg /g) ?? []).length, 2);
+  assert.doesNotMatch(r.stderr, /CONSOLE.*(Uncaught|Error)|Failed to load|net::ERR/);
 });
