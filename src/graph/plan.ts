@@ -10,6 +10,9 @@ import { formatShape, sizeOf } from '../tensor/shape-util.js';
 import type { OpDef, TensorSpec } from './op-def.js';
 import { Constant, Operation, Placeholder, SymbolicTensor } from './symbolic.js';
 import { Variable } from './variable.js';
+import { kernels } from '../kernels/backend.js';
+import { makeResident, wasmAlloc } from '../wasm/heap.js';
+import type { DType, TypedArray } from '../tensor/dtype.js';
 
 export type Fetch = SymbolicTensor | Operation;
 
@@ -39,6 +42,8 @@ export class Plan {
     const order = topologicalOrder(fetches);
     const values = new Map<SymbolicTensor, Tensor>();
     const placeholderIndex = new Map<Placeholder, number>();
+    // With the wasm backend, float32 buffers and variables live in wasm memory, so kernels run in place.
+    const resident = kernels().name === 'wasm';
     for (const node of order) {
       const out = node.output;
       if (node.source === 'placeholder') {
@@ -54,7 +59,12 @@ export class Plan {
         values.set(ph, fed);
         continue;
       }
-      if (node.source === 'variable') { values.set(out!, (out as Variable).value); continue; }
+      if (node.source === 'variable') {
+        const value = (out as Variable).value;
+        if (resident) makeResident(value);
+        values.set(out!, value);
+        continue;
+      }
       if (node.source === 'const') { values.set(out!, (out as Constant).value); continue; }
       const def = node.op!;
       const inputSpecs: TensorSpec[] = node.inputs.map((t) => values.get(t)!);
@@ -64,7 +74,7 @@ export class Plan {
       } catch (e) {
         throw new Error(`${(e as Error).message} (in node '${node.name}' with the fed shapes)`);
       }
-      const buffer = spec === null ? null : new Tensor(allocArray(spec.dtype, sizeOf(spec.shape as number[])), spec.shape as number[]);
+      const buffer = spec === null ? null : new Tensor(planBuffer(spec.dtype, sizeOf(spec.shape as number[]), resident), spec.shape as number[]);
       const stepIndex = this.steps.length;
       node.inputs.forEach((t, inputIndex) => {
         const p = placeholderIndex.get(t as Placeholder);
@@ -105,6 +115,11 @@ export class Plan {
       return b.clone();
     });
   }
+}
+
+/** A zero-filled buffer for a step's output; float32 ones in wasm memory when `resident`. */
+function planBuffer(dtype: DType, size: number, resident: boolean): TypedArray {
+  return resident && dtype === 'float32' ? wasmAlloc(size) : allocArray(dtype, size);
 }
 
 /** Post-order DFS from the fetches: every needed operation once, inputs before users. */

@@ -3,7 +3,7 @@
  * allocator, so every thread's instance sees the same heap). Blocks are 64-byte aligned: SIMD loads
  * and cache lines. Address 0 is never handed out, so kernels can use 0 for "none".
  */
-import { ensureMemoryBytes, f32View, getRuntime } from './runtime.js';
+import { ensureMemoryBytes, f32View, getRuntime, isResident } from './runtime.js';
 
 const ALIGN = 64;
 const HEAP_START = 1024;
@@ -85,4 +85,18 @@ export function wasmAlloc(n: number): Float32Array {
 export function wasmFree(view: Float32Array): void {
   finalizer.unregister(view);
   freeBytes(view.byteOffset);
+}
+
+/**
+ * Moves a float32 tensor's contents into wasm memory, in place: its `data` becomes a resident view
+ * holding the same values, so kernels read and write it without staging copies. Other dtypes and
+ * tensors already resident are left alone. Used on buffers that live for many steps (a variable's
+ * value, an optimizer's moments), whose Tensor object is what plans hold, never the array itself.
+ */
+export function makeResident(t: { readonly data: ArrayLike<number> }): void {
+  const data = t.data;
+  if (!(data instanceof Float32Array) || isResident(data)) return;
+  const view = wasmAlloc(data.length);
+  view.set(data);
+  (t as { data: Float32Array }).data = view;
 }
