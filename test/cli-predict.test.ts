@@ -118,7 +118,8 @@ test('predict errors: missing image or model, a file that is no image, no argume
     [['predict', path.join(root, 'no-model'), notImage], 1, /^convnet predict: MODEL: no such file or directory/],
     [['predict', modelDir, notImage], 1, /^convnet predict: IMAGE: .*notes\.txt is neither a PNG nor a JPEG file\n$/],
     [['predict'], 2, /^convnet predict: expected MODEL .* and at least one IMAGE, got nothing \(see convnet predict --help\)\n$/],
-    [['predict', modelDir, notImage, '--top', '11'], 1, /IMAGE/],
+    [['predict', modelDir, path.join(root, `${FIRST}-plain.png`), '--top', '11'], 2, /^convnet predict: --top: the model has 10 classes, got 11 \(see convnet predict --help\)\n$/],
+    [['predict', modelDir, path.join(root, `${FIRST}-plain.png`), '--top', 'three'], 2, /^convnet predict: --top: expected an integer >= 1, got 'three'/],
   ];
   for (const [args, code, message] of cases) {
     const r = convnet(args);
