@@ -169,4 +169,9 @@ test('every subcommand has --help (exit 0); bench says where its script is', () 
   assert.equal(top.code, 0);
   assert.match(top.stdout, /Commands:\n {2}train/);
   assert.match(convnet(['bench', '--help']).stdout, /dist\/bench\/index\.js/);
+  // Arguments reach the benchmark script: a filter that matches no benchmark runs none.
+  const bench = convnet(['bench', 'no-such-benchmark']);
+  assert.equal(bench.code, 0, bench.stderr);
+  assert.match(bench.stdout, /^machine: /);
+  assert.doesNotMatch(bench.stdout, /## /);
 });

@@ -17,7 +17,7 @@ export const benchCommand: Command = {
   positionals: { min: 0, max: Infinity, names: 'benchmark arguments' },
   options: {},
   passThrough: true,
-  details: `Runs node ${BENCH_ENTRY} with the given arguments; \`convnet bench -- --help\` shows the script's own help.`,
+  details: `Runs node ${BENCH_ENTRY} with the given arguments, e.g. \`convnet bench lenet\` runs only the benchmarks whose name contains "lenet".\nBENCH_SCALE=0.1 shrinks the workloads for a quick look.`,
   run: runBench,
 };
 
