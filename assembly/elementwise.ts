@@ -110,3 +110,26 @@ export function adamUpdate(params: usize, begin: i32, end: i32, scratch: usize):
     store<f32>(w + at, load<f32>(w + at) - alpha * mi / (Mathf.sqrt(vi) + eps));
   }
 }
+
+/** params [y, bias, rows, channels, relu]: in place, y[r, c] = act(y[r, c] + bias[c]); work items are rows. */
+export function biasAct(params: usize, begin: i32, end: i32, scratch: usize): void {
+  const y = argP(params, 0), bias = argP(params, 1);
+  const channels = argI(params, 3), relu = argI(params, 4) != 0;
+  const zero = f32x4.splat(0);
+  for (let r = begin; r < end; r++) {
+    const row = y + ((<usize>r * channels) << 2);
+    let c = 0;
+    for (; c + 4 <= channels; c += 4) {
+      const at = <usize>c << 2;
+      let v = f32x4.add(v128.load(row + at), v128.load(bias + at));
+      if (relu) v = f32x4.max(v, zero);
+      v128.store(row + at, v);
+    }
+    for (; c < channels; c++) {
+      const at = <usize>c << 2;
+      let v = load<f32>(row + at) + load<f32>(bias + at);
+      if (relu && v < 0) v = 0;
+      store<f32>(row + at, v);
+    }
+  }
+}

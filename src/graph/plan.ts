@@ -13,6 +13,7 @@ import { Variable } from './variable.js';
 import { kernels } from '../kernels/backend.js';
 import { makeResident, wasmAlloc } from '../wasm/heap.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
+import { findFusions } from '../ops/fusion.js';
 
 export type Fetch = SymbolicTensor | Operation;
 
@@ -44,6 +45,10 @@ export class Plan {
     const placeholderIndex = new Map<Placeholder, number>();
     // With the wasm backend, float32 buffers and variables live in wasm memory, so kernels run in place.
     const resident = kernels().name === 'wasm';
+    const fetched = new Set<SymbolicTensor>(fetches.filter((f): f is SymbolicTensor => f instanceof SymbolicTensor));
+    const fusions = findFusions(order, fetched);
+    const absorbed = new Set<Operation>();
+    for (const f of fusions.values()) for (const n of f.absorbed) absorbed.add(n);
     for (const node of order) {
       const out = node.output;
       if (node.source === 'placeholder') {
@@ -66,23 +71,29 @@ export class Plan {
         continue;
       }
       if (node.source === 'const') { values.set(out!, (out as Constant).value); continue; }
-      const def = node.op!;
-      const inputSpecs: TensorSpec[] = node.inputs.map((t) => values.get(t)!);
+      if (absorbed.has(node)) continue; // computed by its chain's fused step
+      const fusion = fusions.get(node);
+      const def = fusion ? fusion.def : node.op!;
+      const inputNodes = fusion ? fusion.inputs : node.inputs;
+      const attrs = fusion ? fusion.attrs : node.attrs;
+      const inputSpecs: TensorSpec[] = inputNodes.map((t) => values.get(t)!);
       let spec: TensorSpec | null;
       try {
-        spec = def.infer(inputSpecs, node.attrs);
+        spec = def.infer(inputSpecs, attrs);
       } catch (e) {
         throw new Error(`${(e as Error).message} (in node '${node.name}' with the fed shapes)`);
       }
       const buffer = spec === null ? null : new Tensor(planBuffer(spec.dtype, sizeOf(spec.shape as number[]), resident), spec.shape as number[]);
       const stepIndex = this.steps.length;
-      node.inputs.forEach((t, inputIndex) => {
+      inputNodes.forEach((t, inputIndex) => {
         const p = placeholderIndex.get(t as Placeholder);
         if (p !== undefined) this.feedSites[p].push({ stepIndex, inputIndex });
       });
-      const state = def.prepare ? def.prepare(inputSpecs, spec, node.attrs) : undefined;
-      this.steps.push({ def, inputs: node.inputs.map((t) => values.get(t)!), out: buffer, attrs: node.attrs, state });
+      const state = def.prepare ? def.prepare(inputSpecs, spec, attrs) : undefined;
+      this.steps.push({ def, inputs: inputNodes.map((t) => values.get(t)!), out: buffer, attrs, state });
       if (buffer !== null) values.set(out!, buffer);
+      // The chain's inner tensors are read for their shape only from here on: the head's output has it.
+      if (fusion && buffer !== null) for (const n of fusion.absorbed) values.set(n.output!, buffer);
     }
     for (const f of fetches) {
       if (f instanceof Operation) this.fetchBuffers.push(null);

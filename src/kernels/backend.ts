@@ -27,10 +27,31 @@ export interface KernelSet {
   avgPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): void;
   maxPoolBackward(dy: FloatArray, x: FloatArray, info: Pool2DInfo, ties: 'all' | 'first', dx: FloatArray): void;
   avgPoolBackward(dy: FloatArray, info: Pool2DInfo, dx: FloatArray): void;
+  /** In place on y [rows, channels]: y += bias (per channel), then max(·, 0) when relu. */
+  biasActivation(y: FloatArray, bias: FloatArray, rows: number, channels: number, relu: boolean): void;
+  /** y = max(x, 0) over the first y.length elements (y may be x). */
+  relu(x: FloatArray, y: FloatArray): void;
+  /** dx = dy where x > 0, else 0 (x: relu's input or output). */
+  reluGrad(dy: FloatArray, x: FloatArray, dx: FloatArray): void;
+  /** One Adam step in place on param, m, v; alpha = lr·√(1−β2^t)/(1−β1^t) (the bias-corrected step size). */
+  adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray,
+    alpha: number, beta1: number, beta2: number, epsilon: number): void;
 }
 
 function reluInPlace(y: FloatArray, n: number): void {
   for (let i = 0; i < n; i++) if (y[i] < 0) y[i] = 0;
+}
+
+function referenceAdam(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
+  alpha: number, b1: number, b2: number, eps: number): void {
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i];
+    const mi = b1 * m[i] + (1 - b1) * gi;
+    const vi = b2 * v[i] + (1 - b2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] -= alpha * mi / (Math.sqrt(vi) + eps);
+  }
 }
 
 const reference: KernelSet = {
@@ -47,6 +68,18 @@ const reference: KernelSet = {
   avgPoolForward: pool.avgPoolForward,
   maxPoolBackward: pool.maxPoolBackward,
   avgPoolBackward: pool.avgPoolBackward,
+  biasActivation(y, bias, rows, channels, relu) {
+    for (let r = 0; r < rows; r++) {
+      const base = r * channels;
+      for (let c = 0; c < channels; c++) {
+        const v = y[base + c] + bias[c];
+        y[base + c] = relu && v < 0 ? 0 : v;
+      }
+    }
+  },
+  relu(x, y) { for (let i = 0; i < y.length; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; } },
+  reluGrad(dy, x, dx) { for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0; },
+  adamUpdate: referenceAdam,
 };
 
 const f32 = (...arrays: (FloatArray | null)[]) => arrays.every((a) => a === null || a instanceof Float32Array);
@@ -89,6 +122,22 @@ const wasm: KernelSet = {
   avgPoolBackward(dy, info, dx) {
     if (f32(dy, dx)) fast.avgPoolBackward(dy as Float32Array, info, dx as Float32Array);
     else reference.avgPoolBackward(dy, info, dx);
+  },
+  biasActivation(y, bias, rows, channels, relu) {
+    if (f32(y, bias)) fast.biasActivation(y as Float32Array, bias as Float32Array, rows, channels, relu);
+    else reference.biasActivation(y, bias, rows, channels, relu);
+  },
+  relu(x, y) {
+    if (f32(x, y) && x.length === y.length) fast.relu(x as Float32Array, y as Float32Array);
+    else reference.relu(x, y);
+  },
+  reluGrad(dy, x, dx) {
+    if (f32(dy, x, dx) && dy.length === dx.length) fast.reluGrad(dy as Float32Array, x as Float32Array, dx as Float32Array);
+    else reference.reluGrad(dy, x, dx);
+  },
+  adamUpdate(param, grad, m, v, alpha, beta1, beta2, epsilon) {
+    if (f32(param, grad, m, v)) fast.adamStep(param as Float32Array, grad as Float32Array, m as Float32Array, v as Float32Array, alpha, beta1, beta2, epsilon);
+    else reference.adamUpdate(param, grad, m, v, alpha, beta1, beta2, epsilon);
   },
 };
 

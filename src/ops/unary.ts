@@ -5,6 +5,8 @@
 import type { OpDef } from '../graph/op-def.js';
 import { assertFloat } from '../graph/shape-rules.js';
 import { formatShape } from '../tensor/shape-util.js';
+import type { FloatArray } from '../tensor/dtype.js';
+import { kernels } from '../kernels/backend.js';
 
 function unaryOp(name: string, f: (a: ArrayLike<number>, o: { [i: number]: number; length: number }) => void, floatOnly = true): OpDef<null> {
   return {
@@ -17,7 +19,7 @@ function unaryOp(name: string, f: (a: ArrayLike<number>, o: { [i: number]: numbe
   };
 }
 
-export const reluOp = unaryOp('Relu', (a, o) => { for (let i = 0; i < o.length; i++) { const v = a[i]; o[i] = v > 0 ? v : 0; } });
+export const reluOp = unaryOp('Relu', (a, o) => kernels().relu(a as FloatArray, o as FloatArray));
 export const sigmoidOp = unaryOp('Sigmoid', (a, o) => { for (let i = 0; i < o.length; i++) o[i] = 1 / (1 + Math.exp(-a[i])); });
 export const tanhOp = unaryOp('Tanh', (a, o) => { for (let i = 0; i < o.length; i++) o[i] = Math.tanh(a[i]); });
 export const negOp = unaryOp('Neg', (a, o) => { for (let i = 0; i < o.length; i++) o[i] = -a[i]; }, false);
@@ -35,6 +37,6 @@ function unaryGradOp(name: string, f: (dy: ArrayLike<number>, y: ArrayLike<numbe
   };
 }
 
-export const reluGradOp = unaryGradOp('ReluGrad', (dy, y, o) => { for (let i = 0; i < o.length; i++) o[i] = y[i] > 0 ? dy[i] : 0; });
+export const reluGradOp = unaryGradOp('ReluGrad', (dy, y, o) => kernels().reluGrad(dy as FloatArray, y as FloatArray, o as FloatArray));
 export const sigmoidGradOp = unaryGradOp('SigmoidGrad', (dy, y, o) => { for (let i = 0; i < o.length; i++) o[i] = dy[i] * y[i] * (1 - y[i]); });
 export const tanhGradOp = unaryGradOp('TanhGrad', (dy, y, o) => { for (let i = 0; i < o.length; i++) o[i] = dy[i] * (1 - y[i] * y[i]); });

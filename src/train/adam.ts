@@ -8,6 +8,9 @@ import type { OpDef } from '../graph/op-def.js';
 import { Variable, variable } from '../graph/variable.js';
 import { zeros } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
+import { kernels } from '../kernels/backend.js';
+import { makeResident } from '../wasm/heap.js';
+import type { FloatArray } from '../tensor/dtype.js';
 
 export interface AdamConfig { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
 
@@ -19,21 +22,18 @@ interface AdamAttrs {
 const applyAdamOp: OpDef<AdamAttrs> = {
   name: 'Adam',
   infer: () => null,
+  prepare(_inputs, _out, a) {
+    // The moments and weights are updated every step: keep them in wasm memory, updated in place.
+    if (kernels().name === 'wasm') for (const v of [...a.vars, ...a.m, ...a.v]) makeResident(v.value);
+  },
   compute(grads, _out, a) {
     const stepData = a.step.value.data;
     const t = ++stepData[0];
     const lrT = a.learningRate * Math.sqrt(1 - Math.pow(a.beta2, t)) / (1 - Math.pow(a.beta1, t));
-    const b1 = a.beta1, b2 = a.beta2, eps = a.epsilon;
+    const ks = kernels();
     for (let k = 0; k < grads.length; k++) {
-      const w = a.vars[k].value.data, g = grads[k].data, m = a.m[k].value.data, v = a.v[k].value.data;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const mi = b1 * m[i] + (1 - b1) * gi;
-        const vi = b2 * v[i] + (1 - b2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= lrT * mi / (Math.sqrt(vi) + eps);
-      }
+      ks.adamUpdate(a.vars[k].value.data as FloatArray, grads[k].data as FloatArray, a.m[k].value.data as FloatArray,
+        a.v[k].value.data as FloatArray, lrT, a.beta1, a.beta2, a.epsilon);
     }
   },
 };

@@ -200,13 +200,29 @@ export function adamUpdate(
   param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
   lr: number, beta1: number, beta2: number, epsilon: number, step: number,
 ): void {
+  const alpha = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
+  adamStep(param, grad, m, v, alpha, beta1, beta2, epsilon);
+}
+
+/** adamUpdate with the bias-corrected step size alpha already computed by the caller. */
+export function adamStep(
+  param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+  alpha: number, beta1: number, beta2: number, epsilon: number,
+): void {
   const n = param.length;
   staged((s) => {
-    const alpha = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
     const params = writeParams(
       [s.inout(param, n), s.input(grad, n), s.inout(m, n), s.inout(v, n), alpha, beta1, beta2, epsilon],
       [4, 5, 6, 7],
     );
     parallelFor('adamUpdate', params, n, { cost: n * 4, serialBelow: SERIAL_ELEMENTS, align: 4 });
+  });
+}
+
+/** In place: y[r, c] = y[r, c] + bias[c], then max(·, 0) when relu; y is [rows, channels]. */
+export function biasActivation(y: Float32Array, bias: Float32Array, rows: number, channels: number, relu: boolean): void {
+  staged((s) => {
+    const params = writeParams([s.inout(y, rows * channels), s.input(bias, channels), rows, channels, +relu]);
+    parallelFor('biasAct', params, rows, { cost: rows * channels, serialBelow: SERIAL_ELEMENTS });
   });
 }
