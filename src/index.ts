@@ -53,3 +53,4 @@ export { sliceRows, takeRows, concat } from './tensor/indexing.js';
 export { input, model, sequential, Sequential, LayersModel, History, loadLayersModel, callbacks } from './models/index.js';
 export type { Callback, Logs, CompileArgs, FitArgs } from './models/index.js';
 export * as utils from './utils/index.js';
+export { lenet5 } from './models/zoo.js';
