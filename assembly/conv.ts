@@ -20,12 +20,62 @@ class ConvParams {
   relu: i32;
 }
 
-/** Scratch floats one thread needs for any of the three conv kernels (K·HW col, outC·max(K,HW) result, GEMM). */
+/**
+ * Scratch floats one thread needs for any of the three conv kernels: K·HW col, outC·max(K,HW) result,
+ * GEMM scratch, then one image in channel-major (CHW) order.
+ */
 export function convScratchFloats(params: usize): i32 {
   const g = changetype<ConvParams>(params);
+  return planesOffset(g) + g.inH * g.inW * g.inC;
+}
+
+/** Where the CHW copy of an image starts in a thread's scratch, in floats. */
+function planesOffset(g: ConvParams): i32 {
   const kDim = g.kh * g.kw * g.inC;
   const hw = g.outH * g.outW;
   return kDim * hw + g.outC * max(kDim, hw) + gemmScratchFloats(max(kDim, hw));
+}
+
+/** dst[i] = src[i] for n floats, four lanes at a time (the runs here are short: memory.copy's call costs more). */
+@inline function copyF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/** dst[i] = 0 for n floats (short runs: memory.fill is a call into the runtime). */
+@inline function zeroF32(dst: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), zero);
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
+/** dst[i] += src[i] for n floats. */
+@inline function addF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(src + at)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(dst + at, load<f32>(dst + at) + load<f32>(src + at));
+  }
+}
+
+/** NHWC image [pixels, c] → CHW planes [c, pixels], and back. */
+function toPlanes(src: usize, dst: usize, pixels: i32, c: i32): void {
+  for (let p = 0; p < pixels; p++) {
+    const from = src + ((<usize>p * c) << 2);
+    for (let ci = 0; ci < c; ci++) store<f32>(dst + ((<usize>(ci * pixels + p)) << 2), load<f32>(from + (<usize>ci << 2)));
+  }
+}
+function fromPlanes(src: usize, dst: usize, pixels: i32, c: i32): void {
+  for (let p = 0; p < pixels; p++) {
+    const to = dst + ((<usize>p * c) << 2);
+    for (let ci = 0; ci < c; ci++) store<f32>(to + (<usize>ci << 2), load<f32>(src + ((<usize>(ci * pixels + p)) << 2)));
+  }
 }
 
 /** First output index o >= 0 whose input index o·s − pad + k lies inside [0, size), and one past the last. */
@@ -39,9 +89,16 @@ export function convScratchFloats(params: usize): i32 {
   return min(outSize, limit / s + 1);
 }
 
-/** colT[K, HW] from one NHWC image; padding reads as zero. */
-function im2colT(g: ConvParams, x: usize, colT: usize): void {
+/**
+ * colT[K, HW] from one NHWC image; padding reads as zero. The image is first laid out as CHW planes
+ * (scratch `planes`; a 1-channel image already is), so that with stride 1 every run of a column row
+ * is a contiguous copy.
+ */
+function im2colT(g: ConvParams, x: usize, colT: usize, planes: usize): void {
   const hw = g.outH * g.outW;
+  const pixels = g.inH * g.inW;
+  let src0 = x;
+  if (g.inC != 1) { toPlanes(x, planes, pixels, g.inC); src0 = planes; }
   let row = colT;
   for (let ky = 0; ky < g.kh; ky++) {
     const oyLo = firstInside(g.padTop, ky, g.strideH);
@@ -49,17 +106,18 @@ function im2colT(g: ConvParams, x: usize, colT: usize): void {
     for (let kx = 0; kx < g.kw; kx++) {
       const oxLo = min(g.outW, firstInside(g.padLeft, kx, g.strideW));
       const oxHi = max(oxLo, endInside(g.inW, g.padLeft, kx, g.strideW, g.outW));
+      const run = oxHi - oxLo;
+      const padded = oyLo > 0 || oyHi < g.outH || oxLo > 0 || oxHi < g.outW;
       for (let ci = 0; ci < g.inC; ci++) {
-        memory.fill(row, 0, <usize>hw << 2);
+        if (padded) memory.fill(row, 0, <usize>hw << 2);
+        const plane = src0 + ((<usize>ci * pixels) << 2);
         for (let oy = oyLo; oy < oyHi; oy++) {
           const iy = oy * g.strideH - g.padTop + ky;
-          const dst = row + (<usize>(oy * g.outW) << 2);
-          let src = x + ((<usize>((iy * g.inW + oxLo * g.strideW - g.padLeft + kx) * g.inC + ci)) << 2);
-          const step = <usize>(g.strideW * g.inC) << 2;
-          for (let ox = oxLo; ox < oxHi; ox++) {
-            store<f32>(dst + (<usize>ox << 2), load<f32>(src));
-            src += step;
-          }
+          const dst = row + (<usize>(oy * g.outW + oxLo) << 2);
+          const src = plane + ((<usize>(iy * g.inW + oxLo * g.strideW - g.padLeft + kx)) << 2);
+          if (g.strideW == 1) { copyF32(dst, src, run); continue; }
+          const step = <usize>g.strideW << 2;
+          for (let i = 0; i < run; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + <usize>i * step));
         }
         row += <usize>hw << 2;
       }
@@ -67,9 +125,49 @@ function im2colT(g: ConvParams, x: usize, colT: usize): void {
   }
 }
 
-/** dX_n += col2im(dcolT): every column entry flows back to the input pixel it was read from. */
-function col2imT(g: ConvParams, dcolT: usize, dx: usize): void {
+/**
+ * col[HW, K] from one NHWC image (the untransposed im2col: one row per output pixel, in the filter's
+ * (ky, kx, c) order). Each (pixel, ky) is one contiguous run of the image, kw·inC floats long less
+ * what falls in the padding, which reads as zero.
+ */
+function im2colRows(g: ConvParams, x: usize, col: usize): void {
+  const kDim = g.kh * g.kw * g.inC;
+  const rowRun = g.kw * g.inC;
+  let row = col;
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let ox = 0; ox < g.outW; ox++) {
+      const ix0 = ox * g.strideW - g.padLeft;
+      const kxLo = max(0, -ix0);
+      const kxHi = min(g.kw, g.inW - ix0);
+      const lead = <usize>(kxLo * g.inC) << 2;
+      const run = max(0, kxHi - kxLo) * g.inC;
+      const tail = rowRun - kxLo * g.inC - run;
+      let dst = row;
+      for (let ky = 0; ky < g.kh; ky++) {
+        const iy = oy * g.strideH - g.padTop + ky;
+        if (iy < 0 || iy >= g.inH || run <= 0) {
+          zeroF32(dst, rowRun);
+        } else {
+          zeroF32(dst, kxLo * g.inC);
+          copyF32(dst + lead, x + ((<usize>((iy * g.inW + ix0 + kxLo) * g.inC)) << 2), run);
+          zeroF32(dst + lead + (<usize>run << 2), tail);
+        }
+        dst += <usize>rowRun << 2;
+      }
+      row += <usize>kDim << 2;
+    }
+  }
+}
+
+/**
+ * dX_n = col2im(dcolT): every column entry flows back to the input pixel it was read from. Sums into
+ * CHW planes (scratch; a 1-channel dx is its own plane), then lays them out as NHWC in dx.
+ */
+function col2imT(g: ConvParams, dcolT: usize, dx: usize, planes: usize): void {
   const hw = g.outH * g.outW;
+  const pixels = g.inH * g.inW;
+  const acc = g.inC == 1 ? dx : planes;
+  memory.fill(acc, 0, (<usize>pixels * g.inC) << 2);
   let row = dcolT;
   for (let ky = 0; ky < g.kh; ky++) {
     const oyLo = firstInside(g.padTop, ky, g.strideH);
@@ -77,21 +175,25 @@ function col2imT(g: ConvParams, dcolT: usize, dx: usize): void {
     for (let kx = 0; kx < g.kw; kx++) {
       const oxLo = min(g.outW, firstInside(g.padLeft, kx, g.strideW));
       const oxHi = max(oxLo, endInside(g.inW, g.padLeft, kx, g.strideW, g.outW));
+      const run = oxHi - oxLo;
       for (let ci = 0; ci < g.inC; ci++) {
+        const plane = acc + ((<usize>ci * pixels) << 2);
         for (let oy = oyLo; oy < oyHi; oy++) {
           const iy = oy * g.strideH - g.padTop + ky;
-          const src = row + (<usize>(oy * g.outW) << 2);
-          let dst = dx + ((<usize>((iy * g.inW + oxLo * g.strideW - g.padLeft + kx) * g.inC + ci)) << 2);
-          const step = <usize>(g.strideW * g.inC) << 2;
-          for (let ox = oxLo; ox < oxHi; ox++) {
-            store<f32>(dst, load<f32>(dst) + load<f32>(src + (<usize>ox << 2)));
-            dst += step;
+          const src = row + (<usize>(oy * g.outW + oxLo) << 2);
+          const dst = plane + ((<usize>(iy * g.inW + oxLo * g.strideW - g.padLeft + kx)) << 2);
+          if (g.strideW == 1) { addF32(dst, src, run); continue; }
+          const step = <usize>g.strideW << 2;
+          for (let i = 0; i < run; i++) {
+            const at = dst + <usize>i * step;
+            store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>i << 2)));
           }
         }
         row += <usize>hw << 2;
       }
     }
   }
+  if (g.inC != 1) fromPlanes(planes, dx, pixels, g.inC);
 }
 
 /** Pool entry: images [begin, end) of y = conv(x, w) + bias, optionally relu'd. */
@@ -106,8 +208,9 @@ export function conv2dForward(params: usize, begin: i32, end: i32, scratch: usiz
   const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
   const outImage = <usize>(hw * outC) << 2;
   const relu = g.relu != 0;
+  const planes = scratch + (<usize>planesOffset(g) << 2);
   for (let n = begin; n < end; n++) {
-    im2colT(g, <usize>g.a + <usize>n * inImage, colT);
+    im2colT(g, <usize>g.a + <usize>n * inImage, colT, planes);
     gemmRows(<usize>g.b, colT, yT, outC, kDim, hw, true, false, false, 0, outC, gemmScratch);
     // Transpose [outC, HW] into NHWC with the bias and activation fused in.
     const y = <usize>g.out + <usize>n * outImage;
@@ -138,9 +241,7 @@ export function conv2dBackpropInput(params: usize, begin: i32, end: i32, scratch
   for (let n = begin; n < end; n++) {
     const dy = <usize>g.a + <usize>n * outImage;
     gemmRows(<usize>g.b, dy, dcolT, kDim, g.outC, hw, false, true, false, 0, kDim, gemmScratch);
-    const dx = <usize>g.out + <usize>n * inImage;
-    memory.fill(dx, 0, inImage);
-    col2imT(g, dcolT, dx);
+    col2imT(g, dcolT, <usize>g.out + <usize>n * inImage, scratch + (<usize>planesOffset(g) << 2));
   }
 }
 
@@ -157,11 +258,19 @@ export function conv2dBackpropFilter(params: usize, begin: i32, end: i32, scratc
   const gemmScratch = colT + ((<usize>kDim * hw) << 2);
   const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
   const outImage = <usize>(hw * g.outC) << 2;
+  const planes = scratch + (<usize>planesOffset(g) << 2);
   if (end <= begin) memory.fill(partial, 0, (<usize>g.outC * kDim) << 2);
   for (let n = begin; n < end; n++) {
-    im2colT(g, <usize>g.a + <usize>n * inImage, colT);
     const dy = <usize>g.b + <usize>n * outImage;
-    gemmRows(dy, colT, partial, g.outC, hw, kDim, true, true, n > begin, 0, g.outC, gemmScratch);
+    if (g.inC == 1) {
+      // One channel: the transposed col is cheap to build (contiguous runs) and measured faster here.
+      im2colT(g, <usize>g.a + <usize>n * inImage, colT, planes);
+      gemmRows(dy, colT, partial, g.outC, hw, kDim, true, true, n > begin, 0, g.outC, gemmScratch);
+    } else {
+      // col[HW, K] in its natural layout is read in place as the GEMM's B (no packing: few rows of C).
+      im2colRows(g, <usize>g.a + <usize>n * inImage, colT);
+      gemmRows(dy, colT, partial, g.outC, hw, kDim, true, false, n > begin, 0, g.outC, gemmScratch);
+    }
   }
 }
 
