@@ -79,7 +79,30 @@ function poolBackward(params: usize, begin: i32, end: i32, mode: i32): void {
       for (let ox = 0; ox < g.outW; ox++) {
         const x0 = max(0, ox * g.strideW - g.padLeft);
         const x1 = min(g.inW, ox * g.strideW - g.padLeft + g.kw);
-        for (let ch = 0; ch < c; ch++) {
+        let ch0 = 0;
+        if (mode == 0) {
+          // Four channels at a time: the window max, then each lane's gradient goes to the positions
+          // equal to it (a NaN max: to NaN positions), only the first of them unless tiesAll.
+          for (; ch0 + 4 <= c; ch0 += 4) {
+            let best = f32x4.splat(-Infinity);
+            for (let iy = y0; iy < y1; iy++) {
+              for (let ix = x0; ix < x1; ix++) best = f32x4.max(best, v128.load(x + ((<usize>((iy * g.inW + ix) * c + ch0)) << 2)));
+            }
+            const bestIsNaN = f32x4.ne(best, best);
+            const grad = v128.load(dy + (<usize>ch0 << 2));
+            let taken = i32x4.splat(0);
+            for (let iy = y0; iy < y1; iy++) {
+              for (let ix = x0; ix < x1; ix++) {
+                const off = (<usize>((iy * g.inW + ix) * c + ch0)) << 2;
+                const v = v128.load(x + off);
+                let hit = v128.or(f32x4.eq(v, best), v128.and(bestIsNaN, f32x4.ne(v, v)));
+                if (!tiesAll) { hit = v128.andnot(hit, taken); taken = v128.or(taken, hit); }
+                v128.store(dx + off, f32x4.add(v128.load(dx + off), v128.and(grad, hit)));
+              }
+            }
+          }
+        }
+        for (let ch = ch0; ch < c; ch++) {
           const grad = f32At(dy, ch);
           if (mode != 0) {
             const share = grad / <f32>((y1 - y0) * (x1 - x0));
