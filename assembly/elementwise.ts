@@ -35,11 +35,37 @@ export function reluGrad(params: usize, begin: i32, end: i32, scratch: usize): v
   }
 }
 
-/** params [dy, db, rows, channels]: db[c] = Σ_rows dy[r, c]; work items are channels. */
+/**
+ * params [dy, db, rows, channels]: db[c] = Σ_rows dy[r, c]; work items are channels. When one call
+ * covers every channel and scratch holds lcm(channels, 4) floats, dy is summed as a flat stream in
+ * SIMD blocks of lcm(channels, 4) (which keeps each lane on one channel), then folded per channel:
+ * few channels (LeNet's 6) would otherwise leave the lanes idle.
+ */
 export function biasGrad(params: usize, begin: i32, end: i32, scratch: usize): void {
   const dy = argP(params, 0), db = argP(params, 1);
-  const rows = argI(params, 2), channels = argI(params, 3);
+  const rows = argI(params, 2), channels = argI(params, 3), period = argI(params, 4);
   for (let ch = begin; ch < end; ch++) store<f32>(db + (<usize>ch << 2), 0);
+  if (period > 0 && begin == 0 && end == channels) {
+    memory.fill(scratch, 0, <usize>period << 2);
+    const total = rows * channels;
+    let i = 0;
+    for (; i + period <= total; i += period) {
+      const block = dy + (<usize>i << 2);
+      for (let j = 0; j < period; j += 4) {
+        const at = <usize>j << 2;
+        v128.store(scratch + at, f32x4.add(v128.load(scratch + at), v128.load(block + at)));
+      }
+    }
+    for (let j = 0; j < period; j++) {
+      const at = db + (<usize>(j % channels) << 2);
+      store<f32>(at, load<f32>(at) + load<f32>(scratch + (<usize>j << 2)));
+    }
+    for (; i < total; i++) {
+      const at = db + (<usize>(i % channels) << 2);
+      store<f32>(at, load<f32>(at) + load<f32>(dy + (<usize>i << 2)));
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const row = dy + ((<usize>r * channels) << 2);
     for (let ch = begin; ch < end; ch++) {

@@ -166,12 +166,23 @@ export function reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): v
   });
 }
 
-/** db[c] = Σ_r dy[r, c] for dy viewed as [dy.length / channels, channels]. */
+/** Blocks of lcm(channels, 4) floats up to this size are summed as a flat SIMD stream (see assembly). */
+const BIAS_GRAD_MAX_PERIOD = 1024;
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * db[c] = Σ_r dy[r, c] for dy viewed as [dy.length / channels, channels]. Few channels: one thread
+ * streams dy once (splitting by channel would make every thread read all of dy). Many: split by channel.
+ */
 export function biasGrad(dy: Float32Array, channels: number, db: Float32Array): void {
   const rows = dy.length / channels;
+  const period = (channels * 4) / gcd(channels, 4);
+  const flat = period <= BIAS_GRAD_MAX_PERIOD;
   staged((s) => {
-    const params = writeParams([s.input(dy, dy.length), s.output(db, channels), rows, channels]);
-    parallelFor('biasGrad', params, channels, { cost: dy.length, serialBelow: SERIAL_ELEMENTS });
+    const params = writeParams([s.input(dy, dy.length), s.output(db, channels), rows, channels, flat ? period : 0]);
+    if (flat) runChunks('biasGrad', params, [0, channels], threadScratch(1, period));
+    else parallelFor('biasGrad', params, channels, { cost: dy.length, serialBelow: SERIAL_ELEMENTS });
   });
 }
 
