@@ -14,6 +14,8 @@ import { kernels } from '../kernels/backend.js';
 import { makeResident, wasmAlloc } from '../wasm/heap.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { findFusions } from '../ops/fusion.js';
+import { reshapeLikeOp, reshapeOp } from '../ops/reshape.js';
+import { sumToShapeOp } from '../ops/sum-to-shape.js';
 
 export type Fetch = SymbolicTensor | Operation;
 
@@ -83,13 +85,18 @@ export class Plan {
       } catch (e) {
         throw new Error(`${(e as Error).message} (in node '${node.name}' with the fed shapes)`);
       }
+      const state = def.prepare ? def.prepare(inputSpecs, spec, attrs) : undefined;
+      if (spec !== null && isPureCopy(def, state) && inputNodes[0].node.op !== null && inputSpecs[0].dtype === spec.dtype) {
+        // A reshape-like copy of another step's output: view that buffer with the new shape, no step.
+        values.set(out!, new Tensor((inputSpecs[0] as Tensor).data, spec.shape as number[]));
+        continue;
+      }
       const buffer = spec === null ? null : new Tensor(planBuffer(spec.dtype, sizeOf(spec.shape as number[]), resident), spec.shape as number[]);
       const stepIndex = this.steps.length;
       inputNodes.forEach((t, inputIndex) => {
         const p = placeholderIndex.get(t as Placeholder);
         if (p !== undefined) this.feedSites[p].push({ stepIndex, inputIndex });
       });
-      const state = def.prepare ? def.prepare(inputSpecs, spec, attrs) : undefined;
       this.steps.push({ def, inputs: inputNodes.map((t) => values.get(t)!), out: buffer, attrs, state });
       if (buffer !== null) values.set(out!, buffer);
       // The chain's inner tensors are read for their shape only from here on: the head's output has it.
@@ -126,6 +133,15 @@ export class Plan {
       return b.clone();
     });
   }
+}
+
+/**
+ * Ops whose output is their first input's data unchanged (only the shape differs). Their input is
+ * written once per run, by its own step, before any reader, so a view of it is as good as a copy.
+ */
+function isPureCopy(def: OpDef, state: unknown): boolean {
+  if (def === reshapeOp || def === reshapeLikeOp) return true;
+  return def === sumToShapeOp && (state as { mode: string }).mode === 'copy';
 }
 
 /** A zero-filled buffer for a step's output; float32 ones in wasm memory when `resident`. */
