@@ -213,20 +213,54 @@ export function conv2dForward(params: usize, begin: i32, end: i32, scratch: usiz
     im2colT(g, <usize>g.a + <usize>n * inImage, colT, planes);
     gemmRows(<usize>g.b, colT, yT, outC, kDim, hw, true, false, false, 0, outC, gemmScratch);
     // Transpose [outC, HW] into NHWC with the bias and activation fused in.
-    const y = <usize>g.out + <usize>n * outImage;
-    for (let co = 0; co < outC; co++) {
-      const bias: f32 = g.bias != 0 ? load<f32>(<usize>g.bias + (<usize>co << 2)) : 0;
-      const src = yT + ((<usize>co * hw) << 2);
-      let dst = y + (<usize>co << 2);
-      const step = <usize>outC << 2;
-      for (let i = 0; i < hw; i++) {
-        let v = load<f32>(src + (<usize>i << 2)) + bias;
-        if (relu && v < 0) v = 0;
-        store<f32>(dst, v);
-        dst += step;
-      }
+    transposeBiasAct(yT, <usize>g.out + <usize>n * outImage, outC, hw, <usize>g.bias, relu);
+  }
+}
+
+/**
+ * y[i, c] = act(yT[c, i] + bias[c]) for i < hw, c < outC (bias 0: none). Blocks of 4 channels × 4
+ * pixels are transposed in registers, so every store writes 4 consecutive channels of one pixel.
+ */
+function transposeBiasAct(yT: usize, y: usize, outC: i32, hw: i32, bias: usize, relu: bool): void {
+  const zero = f32x4.splat(0);
+  const rowBytes = <usize>hw << 2;
+  const pixelBytes = <usize>outC << 2;
+  let co = 0;
+  for (; co + 4 <= outC; co += 4) {
+    const b = bias != 0 ? v128.load(bias + (<usize>co << 2)) : zero;
+    const r0 = yT + ((<usize>co * hw) << 2);
+    let i = 0;
+    for (; i + 4 <= hw; i += 4) {
+      const at = <usize>i << 2;
+      const a0 = v128.load(r0 + at), a1 = v128.load(r0 + rowBytes + at);
+      const a2 = v128.load(r0 + 2 * rowBytes + at), a3 = v128.load(r0 + 3 * rowBytes + at);
+      const t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+      let p0 = f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), b);
+      let p1 = f32x4.add(v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), b);
+      let p2 = f32x4.add(v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), b);
+      let p3 = f32x4.add(v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), b);
+      if (relu) { p0 = f32x4.max(p0, zero); p1 = f32x4.max(p1, zero); p2 = f32x4.max(p2, zero); p3 = f32x4.max(p3, zero); }
+      const dst = y + <usize>i * pixelBytes + (<usize>co << 2);
+      v128.store(dst, p0);
+      v128.store(dst + pixelBytes, p1);
+      v128.store(dst + 2 * pixelBytes, p2);
+      v128.store(dst + 3 * pixelBytes, p3);
+    }
+    for (; i < hw; i++) {
+      for (let c = co; c < co + 4; c++) transposeOne(yT, y, outC, hw, bias, relu, c, i);
     }
   }
+  for (; co < outC; co++) {
+    for (let i = 0; i < hw; i++) transposeOne(yT, y, outC, hw, bias, relu, co, i);
+  }
+}
+
+@inline function transposeOne(yT: usize, y: usize, outC: i32, hw: i32, bias: usize, relu: bool, c: i32, i: i32): void {
+  let v = load<f32>(yT + ((<usize>c * hw + i) << 2));
+  if (bias != 0) v += load<f32>(bias + (<usize>c << 2));
+  if (relu && v < 0) v = 0;
+  store<f32>(y + ((<usize>i * outC + c) << 2), v);
 }
 
 /** Pool entry: images [begin, end) of dx from dy and w (dx fully overwritten). */
