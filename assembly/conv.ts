@@ -5,6 +5,7 @@
 //   backprop input   dcolT[K, HW]   = W[K, outC] × dY_nᵀ[outC, HW]  (then col2im into dX_n)
 //   backprop filter  dWᵀ[outC, K]  += dY_nᵀ × colTᵀ                (per-thread partial, summed after)
 import { gemmRows, gemmScratchFloats } from './gemm';
+import { madd } from './simd';
 
 /** Geometry and buffers, laid out by the JavaScript wrapper as consecutive 32-bit slots. */
 @unmanaged
@@ -26,7 +27,7 @@ class ConvParams {
  */
 export function convScratchFloats(params: usize): i32 {
   const g = changetype<ConvParams>(params);
-  return planesOffset(g) + g.inH * g.inW * g.inC;
+  return planesOffset(g) + g.inH * g.inW * g.inC + g.outC * g.outH * g.outW;
 }
 
 /** Where the CHW copy of an image starts in a thread's scratch, in floats. */
@@ -293,19 +294,72 @@ export function conv2dBackpropFilter(params: usize, begin: i32, end: i32, scratc
   const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
   const outImage = <usize>(hw * g.outC) << 2;
   const planes = scratch + (<usize>planesOffset(g) << 2);
+  const dyT = planes + ((<usize>g.inH * g.inW * g.inC) << 2);
   if (end <= begin) memory.fill(partial, 0, (<usize>g.outC * kDim) << 2);
   for (let n = begin; n < end; n++) {
     const dy = <usize>g.b + <usize>n * outImage;
     if (g.inC == 1) {
-      // One channel: the transposed col is cheap to build (contiguous runs) and measured faster here.
+      // One channel: K and outC are small and HW long, so dWᵀ is a few long dot products of rows
+      // of dYᵀ with rows of colT (both contiguous), which beats packing colT for the GEMM.
       im2colT(g, <usize>g.a + <usize>n * inImage, colT, planes);
-      gemmRows(dy, colT, partial, g.outC, hw, kDim, true, true, n > begin, 0, g.outC, gemmScratch);
+      toPlanes(dy, dyT, hw, g.outC); // [HW, outC] → [outC, HW]
+      dotProducts(dyT, colT, partial, g.outC, kDim, hw, n > begin);
     } else {
       // col[HW, K] in its natural layout is read in place as the GEMM's B (no packing: few rows of C).
       im2colRows(g, <usize>g.a + <usize>n * inImage, colT);
       gemmRows(dy, colT, partial, g.outC, hw, kDim, true, false, n > begin, 0, g.outC, gemmScratch);
     }
   }
+}
+
+/** c[i, j] (+)= Σ_p a[i, p] · b[j, p] for a [m, len], b [n, len], c [m, n]; 2 × 4 rows per register block. */
+function dotProducts(a: usize, b: usize, c: usize, m: i32, n: i32, len: i32, accumulate: bool): void {
+  const rowBytes = <usize>len << 2;
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const a0 = a + <usize>i * rowBytes, a1 = a0 + rowBytes;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const b0 = b + <usize>j * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+      let p = 0;
+      for (; p + 4 <= len; p += 4) {
+        const at = <usize>p << 2;
+        const x0 = v128.load(a0 + at), x1 = v128.load(a1 + at);
+        const y0 = v128.load(b0 + at), y1 = v128.load(b1 + at), y2 = v128.load(b2 + at), y3 = v128.load(b3 + at);
+        s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
+        s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+      }
+      const c0 = c + ((<usize>i * n + j) << 2), c1 = c0 + (<usize>n << 2);
+      putDot(c0, s00, a0, b0, p, len, accumulate); putDot(c0 + 4, s01, a0, b1, p, len, accumulate);
+      putDot(c0 + 8, s02, a0, b2, p, len, accumulate); putDot(c0 + 12, s03, a0, b3, p, len, accumulate);
+      putDot(c1, s10, a1, b0, p, len, accumulate); putDot(c1 + 4, s11, a1, b1, p, len, accumulate);
+      putDot(c1 + 8, s12, a1, b2, p, len, accumulate); putDot(c1 + 12, s13, a1, b3, p, len, accumulate);
+    }
+    for (; j < n; j++) {
+      const bj = b + <usize>j * rowBytes;
+      singleDot(c + ((<usize>i * n + j) << 2), a0, bj, len, accumulate);
+      singleDot(c + ((<usize>(i + 1) * n + j) << 2), a1, bj, len, accumulate);
+    }
+  }
+  for (; i < m; i++) {
+    for (let j = 0; j < n; j++) singleDot(c + ((<usize>i * n + j) << 2), a + <usize>i * rowBytes, b + <usize>j * rowBytes, len, accumulate);
+  }
+}
+
+/** *c (+)= the lanes of s summed, plus the scalar tail a[p..len) · b[p..len). */
+@inline function putDot(c: usize, s: v128, a: usize, b: usize, p: i32, len: i32, accumulate: bool): void {
+  let sum = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  for (let q = p; q < len; q++) sum += load<f32>(a + (<usize>q << 2)) * load<f32>(b + (<usize>q << 2));
+  store<f32>(c, accumulate ? load<f32>(c) + sum : sum);
+}
+
+function singleDot(c: usize, a: usize, b: usize, len: i32, accumulate: bool): void {
+  let s = f32x4.splat(0);
+  let p = 0;
+  for (; p + 4 <= len; p += 4) s = madd(v128.load(a + (<usize>p << 2)), v128.load(b + (<usize>p << 2)), s);
+  putDot(c, s, a, b, p, len, accumulate);
 }
 
 /** dw[K, outC] = Σ partials[t][outC, K]ᵀ; partials is an array of `count` scratch addresses. */
