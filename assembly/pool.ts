@@ -33,8 +33,10 @@ function poolForward(params: usize, begin: i32, end: i32, mode: i32): void {
         const x1 = min(g.inW, ox * g.strideW - g.padLeft + g.kw);
         const count = <f32>((y1 - y0) * (x1 - x0));
         let ch = 0;
-        // Four channels at a time, then the rest one by one.
-        for (; ch + 4 <= c; ch += 4) {
+        // Four channels at a time; with c >= 4 the last block overlaps the previous one (rewriting a
+        // few outputs with the same values) instead of falling back to one channel at a time.
+        for (; ch < c && c >= 4; ch += 4) {
+          if (ch + 4 > c) ch = c - 4;
           let acc = mode == 0 ? f32x4.splat(-Infinity) : f32x4.splat(0);
           for (let iy = y0; iy < y1; iy++) {
             for (let ix = x0; ix < x1; ix++) {
