@@ -9,8 +9,17 @@ export function isDType(x: unknown): x is DType {
   return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
 }
 
-/** A zero-filled TypedArray of the given dtype. */
+/** The most elements any array may hold (kept in sync with shape-util's MAX_ELEMENTS: kernels index with int32). */
+const MAX_ARRAY_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * A zero-filled TypedArray of the given dtype. The size check is a last line of defence: a caller that let a
+ * shape overflow int32 indexing gets an Error here instead of a 16 GB allocation and a kernel that never ends.
+ */
 export function allocArray(dtype: DType, size: number): TypedArray {
+  if (!(Number.isInteger(size) && size >= 0 && size <= MAX_ARRAY_ELEMENTS)) {
+    throw new Error(`size: cannot allocate ${size} ${dtype} elements; a tensor holds at most ${MAX_ARRAY_ELEMENTS} (2^31 - 1)`);
+  }
   switch (dtype) {
     case 'float32': return new Float32Array(size);
     case 'float64': return new Float64Array(size);

@@ -47,6 +47,7 @@ export class Tensor {
 
   /** A copy converted to `dtype`. */
   astype(dtype: DType): Tensor {
+    assertDType(dtype, 'dtype');
     const out = allocArray(dtype, this.size);
     out.set(this.data);
     return new Tensor(out, this.shape);
@@ -67,6 +68,7 @@ export class Tensor {
 
 /** Resolves a -1 in a reshape target and checks the element count matches. */
 export function inferReshape(size: number, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) throw new Error(`shape: expected an array of non-negative integers (one may be -1), got ${describe(shape)}`);
   const out = shape.slice();
   const free = out.indexOf(-1);
   if (free >= 0) {
@@ -82,6 +84,10 @@ export function inferReshape(size: number, shape: readonly number[]): number[] {
   return out;
 }
 
+function assertDType(dtype: unknown, argName: string): asserts dtype is DType {
+  if (!isDType(dtype)) throw new Error(`${argName}: expected 'float32', 'float64' or 'int32', got ${describe(dtype)}`);
+}
+
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
@@ -91,9 +97,7 @@ export function isTensor(x: unknown): x is Tensor {
  * dtype defaults to float32 for plain arrays, and to the array's own type for a TypedArray.
  */
 export function tensor(values: unknown, shape?: readonly number[], dtype?: DType): Tensor {
-  if (dtype !== undefined && !isDType(dtype)) {
-    throw new Error(`dtype: expected 'float32', 'float64' or 'int32', got ${describe(dtype)}`);
-  }
+  if (dtype !== undefined) assertDType(dtype, 'dtype');
   let flat: ArrayLike<number>;
   let inferred: number[];
   let defaultDtype: DType = 'float32';
@@ -153,6 +157,7 @@ function flattenNested(values: unknown[]): { flat: number[]; shape: number[] } {
 }
 
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  assertDType(dtype, 'dtype');
   assertValidShape(shape as number[], 'shape');
   return new Tensor(allocArray(dtype, sizeOf(shape)), shape);
 }
