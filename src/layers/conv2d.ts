@@ -35,7 +35,7 @@ export class Conv2D extends Layer {
   bias: Variable | null = null;
 
   constructor(args: Conv2DArgs) {
-    super('Conv2D', args);
+    super('Conv2D', args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
     if (!Number.isInteger(args.filters) || args.filters < 1) throw new Error(`filters: expected a positive integer, got ${describe(args.filters)}`);
     this.filters = args.filters;
     this.kernelSize = pairArg('kernelSize', args.kernelSize);

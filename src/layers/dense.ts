@@ -27,7 +27,7 @@ export class Dense extends Layer {
   bias: Variable | null = null;
 
   constructor(args: DenseArgs) {
-    super('Dense', args);
+    super('Dense', args, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
     if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`units: expected a positive integer, got ${describe(args.units)}`);
     this.units = args.units;
     this.activation = checkActivation(args.activation);

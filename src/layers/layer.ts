@@ -9,6 +9,7 @@ import { describe, formatShape, shapesEqual } from '../tensor/shape-util.js';
 import type { Dim } from '../graph/op-def.js';
 import { SymbolicTensor, isSymbolic, uniqueName } from '../graph/symbolic.js';
 import { Variable } from '../graph/variable.js';
+import { checkOptions } from '../utils/check-options.js';
 
 export type LayerInput = Tensor | SymbolicTensor;
 
@@ -29,6 +30,9 @@ export interface LayerArgs {
 /** Which layer produced a graph tensor, and from which input: models walk this back to collect their layers. */
 export const producedBy = new WeakMap<SymbolicTensor, { layer: Layer; input: SymbolicTensor }>();
 
+/** The options every layer accepts, besides its own. */
+export const LAYER_ARG_NAMES = ['name', 'trainable', 'dtype', 'inputShape', 'batchInputShape'] as const;
+
 export abstract class Layer {
   readonly name: string;
   readonly trainable: boolean;
@@ -39,7 +43,10 @@ export abstract class Layer {
   /** The declared (batch) input shape, if the layer was given one (`inputShape` / `batchInputShape`). */
   readonly batchInputShape: Dim[] | null;
 
-  constructor(className: string, args: LayerArgs) {
+  /** `ownArgs`: the option names this layer accepts besides the common ones; any other key is an Error naming it. */
+  constructor(className: string, args: LayerArgs, ownArgs: readonly string[] = []) {
+    checkOptions('args', args, [...ownArgs, ...LAYER_ARG_NAMES]);
+    if (args === undefined) throw new Error(`args: ${className} expects an object of options, got undefined`);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) {
       throw new Error(`name: expected a non-empty string, got ${describe(args.name)}`);
     }

@@ -18,7 +18,7 @@ abstract class Pooling2D extends Layer {
   readonly padding: Padding;
 
   constructor(className: string, args: Pooling2DArgs) {
-    super(className, args);
+    super(className, args, ['poolSize', 'strides', 'padding']);
     this.poolSize = pairArg('poolSize', args.poolSize ?? 2);
     this.strides = args.strides == null ? this.poolSize : pairArg('strides', args.strides);
     this.padding = paddingArg(args.padding);
