@@ -63,6 +63,11 @@ export async function trainLoop(model: LayersModel, data: LoopData, state: LoopS
       gatherRows(y, order, start, count, yBuffer.data);
       const values = model.trainStep(xBuffer.view(count), yBuffer.view(count));
       const logs: Logs = { batch: b, size: count, loss: values[0]!.data[0] };
+      // Stop before any checkpoint can store the poisoned weights: the last checkpoint on disk stays good.
+      if (!Number.isFinite(logs.loss)) {
+        throw new Error(`loss: became ${logs.loss} at epoch ${state.epoch + 1}, batch ${b + 1} (step ${state.epoch * batches + b + 1}); ` +
+          'training stopped without saving; the last checkpoint is unchanged. Check the data for NaN or Infinity, or lower the learning rate');
+      }
       state.sums.loss += logs.loss * count;
       if (g.accuracy) { logs.acc = values[1]!.data[0]; state.sums.acc += logs.acc * count; }
       state.sums.seen += count;

@@ -190,9 +190,23 @@ export class ModelCheckpoint implements Callback {
       this.best = current;
     }
     const dir = this.dir.replace(/\{epoch\}/g, String(epoch + 1));
+    assertFiniteWeights(this.model, epoch, dir);
     await this.model.save(dir, { includeOptimizer: this.includeOptimizer });
     this.saved.push(dir);
     if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: saved the model to ${dir}`);
+  }
+}
+
+/** A checkpoint never replaces good weights with NaN or Infinity (a diverged model is worth nothing). */
+function assertFiniteWeights(model: TrainedModel, epoch: number, dir: string): void {
+  const weights = model.getWeights();
+  for (let w = 0; w < weights.length; w++) {
+    const data = weights[w].data;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new Error(`weights: weight ${w} holds ${data[i]} at index ${i} after epoch ${epoch + 1}; modelCheckpoint did not save to ${dir} (the last good checkpoint is kept)`);
+      }
+    }
   }
 }
 

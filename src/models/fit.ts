@@ -85,6 +85,7 @@ export async function fitModel(model: Trainable, x: Tensor, y: Tensor, args?: Fi
   const yBuffer = new BatchBuffer(yTrain.dtype, batchSize, yTrain.shape.slice(1));
   const identity = Int32Array.from({ length: n }, (_, i) => i);
   let lastYield = performance.now();
+  let step = initialEpoch * Math.ceil(n / batchSize) + 1; // 1-based, counted across epochs
 
   await runHook(all, 'onTrainBegin', {});
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
@@ -97,6 +98,13 @@ export async function fitModel(model: Trainable, x: Tensor, y: Tensor, args?: Fi
       gatherRows(yTrain, order, start, count, yBuffer.data);
       const values = model.trainStep(xBuffer.view(count), yBuffer.view(count));
       const logs: Logs = { batch, size: count, loss: values[0]!.data[0] };
+      // Like Keras' TerminateOnNaN, but an Error: a NaN loss poisons every weight in one step, and the epoch
+      // never ends, so no epoch-end checkpoint can save the poisoned weights over good ones.
+      if (!Number.isFinite(logs.loss)) {
+        throw new Error(`loss: became ${logs.loss} at epoch ${epoch + 1}, batch ${batch + 1} (step ${step}); training stopped. ` +
+          'Check x and y for NaN or Infinity, or lower the learning rate; the weights of this model are no longer usable');
+      }
+      step++;
       lossSum += logs.loss * count;
       if (g.accuracy) { logs.acc = values[1]!.data[0]; accSum += logs.acc * count; }
       await runHook(all, 'onBatchEnd', batch, logs);

@@ -149,6 +149,7 @@ export class LayersModel {
     const a = checkOptions('args', args, ['batchSize', 'verbose']);
     const batchSize = intOption('batchSize', a.batchSize, 32, 1);
     const xs = prepareInputs(this, x, 'x');
+    if (xs.shape[0] === 0) throw new Error('x: expected at least one sample to evaluate, got 0 (a mean over no samples is undefined)');
     const ys = prepareLabels(this.trainingGraph(), y, xs.shape[0], 'y');
     return this.evaluateBatches(xs, ys, batchSize);
   }
