@@ -39,7 +39,7 @@ export function writeFileAtomicSync(target: string, bytes: Uint8Array): void {
   } catch (err) {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw writeError(target, err);
   }
   syncDirectorySync(path.dirname(target));
 }
@@ -63,9 +63,16 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
   } catch (err) {
     if (handle !== undefined) await handle.close();
     await fs.promises.rm(tmp, { force: true });
-    throw err;
+    throw writeError(target, err);
   }
   syncDirectorySync(path.dirname(target));
+}
+
+/** A write failure (missing or read-only directory, full disk) as an Error naming the path; errno's code is kept. */
+function writeError(target: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || e.message.startsWith('path:')) return e;
+  return Object.assign(new Error(`path: cannot write ${target}: ${e.message}`, { cause: e }), { code: e.code });
 }
 
 /** Makes the rename itself durable. Best effort: some platforms (Windows) cannot open a directory. */

@@ -48,7 +48,20 @@ export function parseNpy(bytes: Uint8Array, source = 'bytes'): Tensor {
 /** Reads a .npy file synchronously. */
 export function loadNpy(path: string): Tensor {
   if (typeof path !== 'string') throw new Error(`path: expected a string, got ${typeof path}`);
-  return parseNpy(fs.readFileSync(path), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(path);
+  } catch (e) {
+    throw readError(path, e);
+  }
+  return parseNpy(bytes, path);
+}
+
+/** A failed read (missing file, a directory, no permission) as an Error naming the path; errno's code is kept. */
+export function readError(path: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (!(e instanceof Error)) return new Error(`path: cannot read ${path}: ${String(err)}`);
+  return Object.assign(new Error(`path: cannot read ${path}: ${e.message}`, { cause: e }), { code: e.code });
 }
 
 /** Writes a tensor as a .npy file (atomically: a temporary file is renamed into place). */

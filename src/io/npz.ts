@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape-util.js';
-import { encodeNpy, parseNpy } from './npy.js';
+import { encodeNpy, parseNpy, readError } from './npy.js';
 import { checkEntryName, readZip, writeZip } from './zip.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -29,7 +29,13 @@ export function parseNpz(bytes: Uint8Array, source = 'bytes'): Record<string, Te
 /** Reads a .npz file. */
 export async function loadNpz(path: string): Promise<Record<string, Tensor>> {
   if (typeof path !== 'string') throw new Error(`path: expected a string, got ${describe(path)}`);
-  return parseNpz(await fs.promises.readFile(path), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.promises.readFile(path);
+  } catch (e) {
+    throw readError(path, e);
+  }
+  return parseNpz(bytes, path);
 }
 
 /** The .npz bytes of a record of tensors, in the record's key order. */
