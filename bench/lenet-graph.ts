@@ -15,6 +15,7 @@ import { loadMnist } from '../src/data/mnist.js';
 import { lenet5 } from '../examples/4-lenet5.js';
 import { formatTable } from './util.js';
 import { getBackend, setBackend, wasmAvailable, type BackendName } from '../src/kernels/backend.js';
+import { allocatedBytes } from '../src/wasm/heap.js';
 
 const BATCH = 32;
 const EPOCH = 50000;
@@ -37,11 +38,17 @@ async function mnistBatches(count: number): Promise<{ x: Float32Array; y: Int32A
   return out;
 }
 
+/** Memory seen around the timed steps of the last engine timed with `timeSteps` (flat = no leak). */
+let memory = { heapBefore: 0, heapAfter: 0, rssMB: 0 };
+
 function timeSteps(step: (i: number) => void): number {
   for (let i = 0; i < WARMUP; i++) step(i);
+  const heapBefore = wasmAvailable() ? allocatedBytes() : 0;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < STEPS; i++) step(WARMUP + i);
-  return Number(process.hrtime.bigint() - t0) / 1e6 / STEPS;
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6 / STEPS;
+  memory = { heapBefore, heapAfter: wasmAvailable() ? allocatedBytes() : 0, rssMB: process.memoryUsage().rss / 2 ** 20 };
+  return ms;
 }
 
 function benchOurs(batches: { x: Float32Array; y: Int32Array }[], backend: BackendName): Result {
@@ -55,6 +62,9 @@ function benchOurs(batches: { x: Float32Array; y: Int32Array }[], backend: Backe
   const feeds = batches.map((b) => [[x, new Tensor(b.x, [BATCH, 28, 28, 1])], [y, new Tensor(b.y, [BATCH])]] as const);
   const ms = timeSteps((i) => sess.run(trainOp, feeds[i % feeds.length] as never));
   const label = backend === 'wasm' ? 'WebAssembly SIMD kernels' : 'TypeScript kernels';
+  if (backend === 'wasm') {
+    console.log(`${label}: wasm heap ${memory.heapBefore} bytes after warm-up, ${memory.heapAfter} after ${STEPS} steps; RSS ${memory.rssMB.toFixed(0)} MB`);
+  }
   return { engine: `convnet graph (${label})`, msPerStep: ms, note: '' };
 }
 
