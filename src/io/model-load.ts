@@ -32,7 +32,8 @@ function checkSpec(s: unknown, where: string): asserts s is WeightSpec {
     throw new Error(`weightsManifest: ${where} expected {name, shape, dtype}, got ${JSON.stringify(s)}`);
   }
   if ((s as { quantization?: unknown }).quantization !== undefined) throw new Error(`weightsManifest: weight '${w.name}' is quantized, which convnet does not read`);
-  if (BYTES[w.dtype] === undefined) throw new Error(`weightsManifest: weight '${w.name}' has dtype ${describe(w.dtype)}; expected float32 or int32`);
+  // hasOwn, not BYTES[dtype]: a dtype of 'toString' or a non-string object must not reach the prototype.
+  if (typeof w.dtype !== 'string' || !Object.hasOwn(BYTES, w.dtype)) throw new Error(`weightsManifest: weight '${w.name}' has dtype ${describe(w.dtype)}; expected float32 or int32`);
 }
 
 const specBytes = (specs: readonly WeightSpec[]) => specs.reduce((n, s) => n + sizeOf(s.shape) * BYTES[s.dtype], 0);
@@ -240,8 +241,17 @@ function buildFunctional(top: ReturnType<typeof topologyOf>, names: Map<Variable
 }
 
 function compileArgsOf(tc: TrainingConfig): CompileArgs {
+  // The file is data: every field is checked for its type before use, so a hostile one is an Error naming it.
+  if (tc === null || typeof tc !== 'object' || Array.isArray(tc)) throw new Error(`trainingConfig: expected {loss, metrics, optimizer_config}, got ${describe(tc)}`);
+  if (tc.metrics !== undefined && tc.metrics !== null && !Array.isArray(tc.metrics)) throw new Error(`trainingConfig: metrics must be an array, got ${describe(tc.metrics)}`);
   const oc = tc.optimizer_config;
+  if (oc !== undefined && (oc === null || typeof oc !== 'object')) throw new Error(`trainingConfig: optimizer_config must be {class_name, config}, got ${describe(oc)}`);
+  if (oc?.config !== undefined && (oc.config === null || typeof oc.config !== 'object')) throw new Error(`trainingConfig: optimizer_config.config must be an object, got ${describe(oc.config)}`);
   const c = (oc?.config ?? {}) as Record<string, number>;
+  for (const key of ['learning_rate', 'learningRate', 'lr', 'beta1', 'beta_1', 'beta2', 'beta_2', 'epsilon']) {
+    const v = c[key] as unknown;
+    if (v !== undefined && v !== null && typeof v !== 'number') throw new Error(`trainingConfig: optimizer_config.config.${key} must be a number, got ${describe(v)}`);
+  }
   let optimizer;
   const lr = c.learning_rate ?? c.learningRate ?? c.lr;
   if (oc?.class_name === 'Adam') {
