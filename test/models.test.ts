@@ -275,7 +275,7 @@ test('progress on a terminal: the bar is redrawn in place (\\r), throttled, and 
 
 test('fit yields to the event loop between batches, so timers run during training', async () => {
   random.seed(12);
-  const { x, y } = xorData(2000);
+  const { x, y } = xorData(8000);
   const m = xorModel();
   let ticks = 0;
   const timer = setInterval(() => { ticks++; }, 5);
