@@ -287,3 +287,10 @@ test('ops whose output would pass 2^31 elements end in an Error at once, not a 1
     assert.ok(performance.now() - started < 2000, `${label} took ${performance.now() - started} ms`);
   }
 });
+
+test('reshape with two -1 or a negative size, and optimizers given objects, name the argument', () => {
+  assert.throws(() => cn.reshape(cn.zeros([4]), [-1, -1]), /^Error: shape: expected non-negative integers and at most one -1/);
+  assert.throws(() => cn.reshape(cn.zeros([4]), [-2, -2]), /^Error: shape:/);
+  assert.throws(() => cn.train.adam({ learningRate: { toString: null } as never }), /^Error: learningRate: expected a number/);
+  assert.throws(() => cn.train.sgd({ toString: null } as never), /^Error: learningRate: expected a positive number/);
+});

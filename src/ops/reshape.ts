@@ -12,6 +12,11 @@ function inferTarget(inShape: readonly Dim[], target: readonly number[]): Dim[] 
   const known = inShape.every((d) => d !== null);
   const size = known ? (inShape as number[]).reduce((p, d) => p * d, 1) : null;
   const free = target.indexOf(-1);
+  target.forEach((d, i) => {
+    if (!Number.isInteger(d) || d < -1 || (d === -1 && i !== free)) {
+      throw new Error(`shape: expected non-negative integers and at most one -1, got ${formatShape(target)}`);
+    }
+  });
   const rest = target.reduce((p, d) => (d === -1 ? p : p * d), 1);
   if (free < 0) {
     if (size !== null && size !== rest) {

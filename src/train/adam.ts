@@ -7,6 +7,7 @@
 import type { OpDef } from '../graph/op-def.js';
 import { Variable, variable } from '../graph/variable.js';
 import { zeros } from '../tensor/tensor.js';
+import { describe } from '../tensor/shape-util.js';
 import { Optimizer } from './optimizer.js';
 import { kernels } from '../kernels/backend.js';
 import { makeResident } from '../wasm/heap.js';
@@ -51,7 +52,7 @@ export class AdamOptimizer extends Optimizer {
     this.beta2 = config.beta2 ?? 0.999;
     this.epsilon = config.epsilon ?? 1e-8;
     const check = (name: string, v: number, lo: number, hi: number) => {
-      if (!(typeof v === 'number' && v >= lo && v < hi)) throw new Error(`${name}: expected a number in [${lo}, ${hi}), got ${String(v)}`);
+      if (!(typeof v === 'number' && v >= lo && v < hi)) throw new Error(`${name}: expected a number in [${lo}, ${hi}), got ${describe(v)}`);
     };
     check('learningRate', this.learningRate, 0, Infinity);
     check('beta1', this.beta1, 0, 1);

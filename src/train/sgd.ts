@@ -2,6 +2,7 @@
 import type { OpDef } from '../graph/op-def.js';
 import type { Variable } from '../graph/variable.js';
 import { Optimizer } from './optimizer.js';
+import { describe } from '../tensor/shape-util.js';
 
 interface SgdAttrs { vars: Variable[]; learningRate: number }
 
@@ -21,7 +22,7 @@ export class SGDOptimizer extends Optimizer {
   constructor(readonly learningRate: number) {
     super();
     if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
-      throw new Error(`learningRate: expected a positive number, got ${String(learningRate)}`);
+      throw new Error(`learningRate: expected a positive number, got ${describe(learningRate)}`);
     }
   }
   protected updateOp(vars: Variable[]) { return { op: applySgdOp, attrs: { vars, learningRate: this.learningRate } }; }
