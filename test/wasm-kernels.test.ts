@@ -14,19 +14,10 @@ import * as wasm from '../src/wasm/kernels.js';
 import { setThreads, whenReady } from '../src/wasm/pool.js';
 import { wasmAlloc, wasmFree } from '../src/wasm/heap.js';
 import { wasmAvailable } from '../src/kernels/backend.js';
+import { rng } from './test-random.js';
 
 const skip = wasmAvailable() ? false : 'wasm module not built or no WebAssembly SIMD here';
 
-/** Park–Miller: deterministic, seeded. */
-function rng(seed: number) {
-  let s = seed;
-  const next = () => (s = (s * 16807) % 2147483647) / 2147483647;
-  return {
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    array: (n: number) => Float32Array.from({ length: n }, () => next() * 2 - 1),
-    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
-  };
-}
 
 /** |actual − expected| ≤ 1e-4 · max(1, max |expected|), elementwise. */
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
