@@ -294,3 +294,10 @@ test('reshape with two -1 or a negative size, and optimizers given objects, name
   assert.throws(() => cn.train.adam({ learningRate: { toString: null } as never }), /^Error: learningRate: expected a number/);
   assert.throws(() => cn.train.sgd({ toString: null } as never), /^Error: learningRate: expected a positive number/);
 });
+
+test('conv2d and dense check useBias and initializer names when the layer is made', () => {
+  assert.throws(() => cn.layers.dense({ units: 2, useBias: 'yes' as never }), /^Error: useBias: expected true or false/);
+  assert.throws(() => cn.layers.conv2d({ filters: 2, kernelSize: 3, useBias: 1 as never }), /^Error: useBias: expected true or false/);
+  assert.throws(() => cn.layers.dense({ units: 2, kernelInitializer: 'heNormel' }), /^Error: kernelInitializer:/);
+  assert.throws(() => cn.layers.conv2d({ filters: 2, kernelSize: 3, biasInitializer: 'zero' }), /^Error: biasInitializer:/);
+});

@@ -2,6 +2,7 @@
 import { describe } from '../tensor/shape-util.js';
 import type { Initializer } from '../graph/variable.js';
 import type { Padding } from '../kernels/shape.js';
+import { getInitializer } from '../train/initializers.js';
 
 export function pairArg(arg: string, v: unknown): [number, number] {
   const p = typeof v === 'number' ? [v, v] : v;
@@ -30,4 +31,24 @@ export function initializerConfig(init: string | Initializer): { class_name: str
   };
   const className = classNames[init] ?? init;
   return { class_name: className, config: className === 'Zeros' || className === 'Ones' ? {} : { seed: null } };
+}
+
+export interface WeightArgs {
+  useBias?: boolean;
+  kernelInitializer?: string | Initializer;
+  biasInitializer?: string | Initializer;
+}
+
+/**
+ * The kernel/bias options that Conv2D and Dense share, with Keras' defaults (glorotUniform kernel, zero bias).
+ * Initializer names are resolved now, so a typo fails when the layer is made, not when it is first applied.
+ */
+export function weightArgs(args: WeightArgs): { useBias: boolean; kernelInit: string | Initializer; biasInit: string | Initializer } {
+  const useBias = args.useBias ?? true;
+  if (typeof useBias !== 'boolean') throw new Error(`useBias: expected true or false, got ${describe(args.useBias)}`);
+  const kernelInit = args.kernelInitializer ?? 'glorotUniform';
+  const biasInit = args.biasInitializer ?? 'zeros';
+  getInitializer('kernelInitializer', kernelInit);
+  getInitializer('biasInitializer', biasInit);
+  return { useBias, kernelInit, biasInit };
 }

@@ -9,17 +9,14 @@ import { getInitializer } from '../train/initializers.js';
 import type { Padding } from '../kernels/shape.js';
 import { Layer, LayerArgs, LayerInput } from './layer.js';
 import { ActivationName, activate, checkActivation } from './activations.js';
-import { initializerConfig, pairArg, paddingArg } from './config-util.js';
+import { initializerConfig, pairArg, paddingArg, weightArgs, type WeightArgs } from './config-util.js';
 
-export interface Conv2DArgs extends LayerArgs {
+export interface Conv2DArgs extends LayerArgs, WeightArgs {
   filters: number;
   kernelSize: number | [number, number];
   strides?: number | [number, number];
   padding?: Padding;
   activation?: ActivationName;
-  useBias?: boolean;
-  kernelInitializer?: string | Initializer;
-  biasInitializer?: string | Initializer;
 }
 
 export class Conv2D extends Layer {
@@ -42,11 +39,7 @@ export class Conv2D extends Layer {
     this.strides = pairArg('strides', args.strides ?? 1);
     this.padding = paddingArg(args.padding);
     this.activation = checkActivation(args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInit = args.kernelInitializer ?? 'glorotUniform';
-    this.biasInit = args.biasInitializer ?? 'zeros';
-    getInitializer('kernelInitializer', this.kernelInit);
-    getInitializer('biasInitializer', this.biasInit);
+    ({ useBias: this.useBias, kernelInit: this.kernelInit, biasInit: this.biasInit } = weightArgs(args));
   }
 
   get className(): string { return 'Conv2D'; }

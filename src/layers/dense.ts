@@ -7,14 +7,11 @@ import { add, matMul } from '../api/ops.js';
 import { getInitializer } from '../train/initializers.js';
 import { Layer, LayerArgs, LayerInput } from './layer.js';
 import { ActivationName, activate, checkActivation } from './activations.js';
-import { initializerConfig } from './config-util.js';
+import { initializerConfig, weightArgs, type WeightArgs } from './config-util.js';
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, WeightArgs {
   units: number;
   activation?: ActivationName;
-  useBias?: boolean;
-  kernelInitializer?: string | Initializer;
-  biasInitializer?: string | Initializer;
 }
 
 export class Dense extends Layer {
@@ -31,11 +28,7 @@ export class Dense extends Layer {
     if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`units: expected a positive integer, got ${describe(args.units)}`);
     this.units = args.units;
     this.activation = checkActivation(args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInit = args.kernelInitializer ?? 'glorotUniform';
-    this.biasInit = args.biasInitializer ?? 'zeros';
-    getInitializer('kernelInitializer', this.kernelInit);
-    getInitializer('biasInitializer', this.biasInit);
+    ({ useBias: this.useBias, kernelInit: this.kernelInit, biasInit: this.biasInit } = weightArgs(args));
   }
 
   get className(): string { return 'Dense'; }
