@@ -1,28 +1,22 @@
 /**
- * Finds and compiles the kernel module built by scripts/build-wasm.mjs (dist/wasm/). The relaxed-SIMD
- * build (fused multiply-add) is taken when this runtime validates it, the plain-SIMD build otherwise;
- * without WebAssembly SIMD, or without a build, there is no module and the reference kernels run.
- * Synchronous on purpose: Node compiles modules of any size synchronously, and kernels are sync.
+ * Finds and compiles the kernel module built by scripts/build-wasm.mjs. The relaxed-SIMD build (fused
+ * multiply-add) is taken when this runtime validates it, the plain-SIMD build otherwise; without
+ * WebAssembly SIMD, or without a build, there is no module and the reference kernels run.
+ * Synchronous by default (kernels are sync, and Node compiles any module synchronously); `ready()`
+ * compiles asynchronously first, which browsers prefer on a page's main thread.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { platform } from '#platform';
+import type { KernelVariant } from '../platform/types.js';
 
 export interface LoadedModule {
   module: WebAssembly.Module;
-  variant: 'relaxed-simd' | 'simd';
+  variant: KernelVariant;
 }
 
-/** dist/src/wasm/loader.js → dist/wasm/ */
-const WASM_DIR = new URL('../../wasm/', import.meta.url);
+/** Most capable first. */
+const VARIANTS: readonly KernelVariant[] = ['relaxed-simd', 'simd'];
 
 let cached: LoadedModule | null | undefined;
-
-function readIfValid(file: string): Uint8Array<ArrayBuffer> | null {
-  const path = fileURLToPath(new URL(file, WASM_DIR));
-  if (!existsSync(path)) return null;
-  const bytes = new Uint8Array(readFileSync(path));
-  return WebAssembly.validate(bytes) ? bytes : null;
-}
 
 /** Shared memories need SharedArrayBuffer (cross-origin isolation in browsers; always in Node). */
 function sharedMemorySupported(): boolean {
@@ -34,13 +28,28 @@ function sharedMemorySupported(): boolean {
   }
 }
 
+/** The first variant whose bytes exist and validate on this runtime. */
+function pickBytes(): { bytes: Uint8Array<ArrayBuffer>; variant: KernelVariant } | null {
+  if (typeof WebAssembly !== 'object' || !sharedMemorySupported()) return null;
+  for (const variant of VARIANTS) {
+    const bytes = platform.kernelBytes(variant);
+    if (bytes && WebAssembly.validate(bytes)) return { bytes, variant };
+  }
+  return null;
+}
+
 export function loadKernelModule(): LoadedModule | null {
   if (cached !== undefined) return cached;
-  cached = null;
-  if (typeof WebAssembly !== 'object' || !sharedMemorySupported()) return cached;
-  const relaxed = readIfValid('kernels-relaxed.wasm');
-  if (relaxed) return (cached = { module: new WebAssembly.Module(relaxed), variant: 'relaxed-simd' });
-  const simd = readIfValid('kernels-simd.wasm');
-  if (simd) return (cached = { module: new WebAssembly.Module(simd), variant: 'simd' });
+  const picked = pickBytes();
+  cached = picked ? { module: new WebAssembly.Module(picked.bytes), variant: picked.variant } : null;
+  return cached;
+}
+
+/** Compiles the kernel module without blocking; afterwards loadKernelModule() returns at once. */
+export async function loadKernelModuleAsync(): Promise<LoadedModule | null> {
+  if (cached !== undefined) return cached;
+  const picked = pickBytes();
+  const module = picked ? await WebAssembly.compile(picked.bytes) : null;
+  if (cached === undefined) cached = module && picked ? { module, variant: picked.variant } : null;
   return cached;
 }

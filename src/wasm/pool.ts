@@ -2,10 +2,11 @@
  * A persistent pool of worker_threads sharing the kernel module's memory. A call splits its work
  * items into contiguous chunks: chunk 0 runs on the calling thread, the others are handed to workers
  * through a shared control block (Atomics, no postMessage), and the caller spins briefly then sleeps
- * until they are done. Workers are unref()'d: they never keep the process alive.
+ * until they are done. Workers never keep the process alive. Threads come from the platform
+ * (worker_threads in Node, Web Workers in browsers).
  */
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import { platform } from '#platform';
+import type { PoolWorkerHandle } from '../platform/types.js';
 import { getRuntime, tryRuntime } from './runtime.js';
 import { allocBytes, freeBytes } from './heap.js';
 import { POOL_KERNELS, type PoolKernel } from './kernel-names.js';
@@ -19,12 +20,15 @@ const START_TIMEOUT_MS = 30000;
 /** Slots for this many workers are reserved up front (the control block never moves). */
 const MAX_WORKERS = 64;
 
-const control = new Int32Array(new SharedArrayBuffer(MAX_WORKERS * SLOT_INTS * 4));
+// A page that is not cross-origin isolated has no SharedArrayBuffer; it runs one thread, and this
+// block is then never shared.
+const controlBuffer = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(MAX_WORKERS * SLOT_INTS * 4) : new ArrayBuffer(MAX_WORKERS * SLOT_INTS * 4);
+const control = new Int32Array(controlBuffer);
 const controlBytes = new Uint8Array(control.buffer);
 
-interface PoolWorker { worker: Worker; slot: number; ready: boolean }
+interface PoolWorker { worker: PoolWorkerHandle; slot: number; ready: boolean }
 
-let threads = Math.max(1, Math.min(availableParallelism(), MAX_WORKERS + 1));
+let threads = Math.max(1, Math.min(platform.defaultThreads(), MAX_WORKERS + 1));
 const workers: PoolWorker[] = [];
 /** Per-thread scratch (index 0 = calling thread): address and size in bytes. */
 const scratch: { ptr: number; bytes: number }[] = [];
@@ -41,6 +45,12 @@ export function getThreads(): number {
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS + 1) {
     throw new Error(`n: expected an integer thread count in [1, ${MAX_WORKERS + 1}], got ${n}`);
+  }
+  if (n > 1 && !platform.canBlock()) {
+    throw new Error(`n: this thread cannot wait for workers (a page's main thread may not block), so it runs 1 thread; got ${n}. Run convnet in a Web Worker to use threads`);
+  }
+  if (n > 1 && typeof SharedArrayBuffer !== 'function') {
+    throw new Error(`n: threads need SharedArrayBuffer (a cross-origin-isolated page: COOP/COEP headers), so this runs 1 thread; got ${n}`);
   }
   threads = n;
   while (workers.length > n - 1) stopWorker(workers.pop()!);
@@ -64,28 +74,11 @@ function startWorker(): PoolWorker {
   if (slot === undefined) throw new Error(`wasm pool: expected a free worker slot (at most ${MAX_WORKERS}), found none`);
   const base = slot * SLOT_INTS;
   control.fill(0, base, base + SLOT_INTS);
-  const workerData: WorkerInit = { module: rt.module, memory: rt.memory, control: control.buffer as SharedArrayBuffer, slot };
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData, execArgv: workerExecArgv() });
-  worker.unref();
+  const workerData: WorkerInit = { module: rt.module, memory: rt.memory, control: controlBuffer as SharedArrayBuffer, slot };
+  const worker = platform.spawnPoolWorker(workerData);
   // A worker that dies outside a task (it never should) is noted; its next task reports an error.
-  worker.on('error', () => { Atomics.store(control, base + READY, -1); Atomics.notify(control, base + READY); });
+  worker.onError(() => { Atomics.store(control, base + READY, -1); Atomics.notify(control, base + READY); });
   return { worker, slot, ready: false };
-}
-
-/**
- * The parent's Node flags minus those about the main script (-e/--eval/-p/--print and its code,
- * --input-type, --test…): a worker inheriting `--input-type` refuses to start.
- */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (['-e', '--eval', '-p', '--print'].includes(arg)) { i++; continue; }
-    if (/^--(eval|print|input-type|test)/.test(arg)) continue;
-    out.push(arg);
-  }
-  return out;
 }
 
 function readMessage(slot: number): string {

@@ -1,0 +1,58 @@
+/** The platform under Node: worker_threads, node:zlib, the .wasm files next to the build. */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync, inflateRawSync, deflateSync, inflateSync } from 'node:zlib';
+import type { WorkerInit } from '../wasm/pool-protocol.js';
+import type { KernelVariant, Platform, PoolWorkerHandle } from './types.js';
+
+/** dist/src/platform/node.js → dist/wasm/ */
+const WASM_DIR = new URL('../../wasm/', import.meta.url);
+const WASM_FILES: Record<KernelVariant, string> = { 'relaxed-simd': 'kernels-relaxed.wasm', simd: 'kernels-simd.wasm' };
+
+/**
+ * The parent's Node flags minus those about the main script (-e/--eval/-p/--print and its code,
+ * --input-type, --test…): a worker inheriting `--input-type` refuses to start.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (['-e', '--eval', '-p', '--print'].includes(arg)) { i++; continue; }
+    if (/^--(eval|print|input-type|test)/.test(arg)) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
+function spawnPoolWorker(init: WorkerInit): PoolWorkerHandle {
+  const worker = new Worker(new URL('../wasm/worker-node.js', import.meta.url), { workerData: init, execArgv: workerExecArgv() });
+  // Workers never keep the process alive.
+  worker.unref();
+  return {
+    onError(listener) {
+      worker.on('error', listener);
+    },
+    async terminate() {
+      await worker.terminate();
+    },
+  };
+}
+
+export const platform: Platform = {
+  name: 'node',
+  defaultThreads: () => availableParallelism(),
+  canBlock: () => true,
+  spawnPoolWorker,
+  kernelBytes(variant) {
+    const path = fileURLToPath(new URL(WASM_FILES[variant], WASM_DIR));
+    return existsSync(path) ? new Uint8Array(readFileSync(path)) : null;
+  },
+  deflateRaw: (data) => deflateRawSync(data),
+  // maxOutputLength must be >= 1; an empty stream inflates to 0 bytes regardless.
+  inflateRaw: (data, maxBytes) => inflateRawSync(data, { maxOutputLength: Math.max(1, maxBytes) }),
+  zlibDeflate: (data) => deflateSync(data),
+  zlibInflate: (data, maxBytes) => inflateSync(data, { maxOutputLength: Math.max(1, maxBytes) }),
+};

@@ -1,0 +1,55 @@
+/**
+ * A pool worker's loop: instantiates the kernel module on the shared memory, then runs the tasks the
+ * caller posts in its control slot (see pool-protocol.ts) until told to exit. Errors are reported
+ * through the slot, never thrown, so the caller cannot hang on a failed task. The thread entries are
+ * worker-node.ts (worker_threads) and worker-browser.ts (Web Workers).
+ */
+import { POOL_KERNELS, moduleImports, type PoolEntry } from './kernel-names.js';
+import {
+  SLOT_INTS, SEQ, DONE, KERNEL, PARAMS, BEGIN, END, SCRATCH, STATUS, READY, MESSAGE_BYTE, MESSAGE_BYTES,
+  STATUS_OK, STATUS_ERROR, KERNEL_EXIT, waitWhileEquals, type WorkerInit,
+} from './pool-protocol.js';
+
+/** Runs forever (until told KERNEL_EXIT): the body of every pool worker, Node's or a browser's. */
+export function runPoolWorker(init: WorkerInit): void {
+  const control = new Int32Array(init.control);
+  const bytes = new Uint8Array(init.control);
+  const base = init.slot * SLOT_INTS;
+
+  function report(status: number, message: string): void {
+    const encoded = new TextEncoder().encode(message).subarray(0, MESSAGE_BYTES - 1);
+    const at = base * 4 + MESSAGE_BYTE;
+    bytes.fill(0, at, at + MESSAGE_BYTES);
+    bytes.set(encoded, at);
+    control[base + STATUS] = status;
+  }
+
+  // Read before announcing READY: the caller posts its first task only after seeing READY.
+  let seen = Atomics.load(control, base + SEQ);
+  let entries: PoolEntry[] = [];
+  try {
+    const instance = new WebAssembly.Instance(init.module, moduleImports(init.memory));
+    const exports = instance.exports as unknown as Record<string, PoolEntry>;
+    entries = POOL_KERNELS.map((name) => exports[name]);
+    Atomics.store(control, base + READY, 1);
+  } catch (error) {
+    report(STATUS_ERROR, `worker start failed: ${(error as Error).message}`);
+    Atomics.store(control, base + READY, -1);
+  }
+  Atomics.notify(control, base + READY);
+
+  while (entries.length > 0) {
+    waitWhileEquals(control, base + SEQ, seen);
+    seen = Atomics.load(control, base + SEQ);
+    const kernel = control[base + KERNEL];
+    if (kernel === KERNEL_EXIT) break;
+    try {
+      entries[kernel](control[base + PARAMS], control[base + BEGIN], control[base + END], control[base + SCRATCH]);
+      control[base + STATUS] = STATUS_OK;
+    } catch (error) {
+      report(STATUS_ERROR, `${POOL_KERNELS[kernel] ?? kernel}: ${(error as Error).message}`);
+    }
+    Atomics.store(control, base + DONE, seen);
+    Atomics.notify(control, base + DONE);
+  }
+}
