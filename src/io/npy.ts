@@ -7,11 +7,10 @@
  * Writing produces version 1.0 headers padded to 64 bytes like np.save: float32 as <f4, float64 as <f8,
  * int32 as <i4. Every size is checked against the bytes actually present before anything is allocated.
  */
-import * as fs from 'node:fs';
 import { Tensor } from '../tensor/tensor.js';
 import { TypedArray } from '../tensor/dtype.js';
 import { MAX_ELEMENTS, formatShape, sizeOf } from '../tensor/shape-util.js';
-import { writeFileAtomicSync } from './atomic-write.js';
+import { fileAccess } from '../platform/files.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -50,7 +49,7 @@ export function loadNpy(path: string): Tensor {
   if (typeof path !== 'string') throw new Error(`path: expected a string, got ${typeof path}`);
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(path);
+    bytes = fileAccess('loadNpy', 'use parseNpy(bytes) on bytes you fetched').readFileSync(path);
   } catch (e) {
     throw readError(path, e);
   }
@@ -67,7 +66,7 @@ export function readError(path: string, err: unknown): Error {
 /** Writes a tensor as a .npy file (atomically: a temporary file is renamed into place). */
 export function saveNpy(path: string, t: Tensor): void {
   if (typeof path !== 'string') throw new Error(`path: expected a string, got ${typeof path}`);
-  writeFileAtomicSync(path, encodeNpy(t));
+  fileAccess('saveNpy', 'use encodeNpy(t) for the bytes').writeFileAtomicSync(path, encodeNpy(t));
 }
 
 /** The .npy bytes of a tensor: version 1.0 (2.0 only if the header would not fit), little-endian, C order. */

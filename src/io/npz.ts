@@ -2,12 +2,11 @@
  * NumPy's .npz: a ZIP archive holding one "<key>.npy" file per array. np.savez stores the entries,
  * np.savez_compressed deflates them; we read both and write either (stored by default).
  */
-import * as fs from 'node:fs';
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape-util.js';
 import { encodeNpy, parseNpy, readError } from './npy.js';
 import { checkEntryName, readZip, writeZip } from './zip.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { fileAccess } from '../platform/files.js';
 
 export interface SaveNpzOptions {
   /** Deflate the entries, like np.savez_compressed. Default false, like np.savez. */
@@ -31,7 +30,7 @@ export async function loadNpz(path: string): Promise<Record<string, Tensor>> {
   if (typeof path !== 'string') throw new Error(`path: expected a string, got ${describe(path)}`);
   let bytes: Uint8Array;
   try {
-    bytes = await fs.promises.readFile(path);
+    bytes = await fileAccess('loadNpz', 'use parseNpz(bytes) on bytes you fetched').readFile(path);
   } catch (e) {
     throw readError(path, e);
   }
@@ -54,5 +53,5 @@ export function encodeNpz(arrays: Record<string, Tensor>, options: SaveNpzOption
 /** Writes a .npz file atomically. */
 export async function saveNpz(path: string, arrays: Record<string, Tensor>, options: SaveNpzOptions = {}): Promise<void> {
   if (typeof path !== 'string') throw new Error(`path: expected a string, got ${describe(path)}`);
-  await writeFileAtomic(path, encodeNpz(arrays, options));
+  await fileAccess('saveNpz', 'use encodeNpz(arrays) for the bytes').writeFileAtomic(path, encodeNpz(arrays, options));
 }

@@ -6,9 +6,9 @@
  * several chunks) and IEND. The zlib stream holds the scanlines, each prefixed by a filter byte
  * (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth) that predicts each byte from its left/up neighbours.
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { platform } from '#platform';
 import { crc32 } from './crc32.js';
-import { writeFileAtomicSync } from './atomic-write.js';
+import { fileAccess } from '../platform/files.js';
 
 export interface PngImage {
   width: number;
@@ -68,7 +68,7 @@ export function encodePng(image: PngImage): Uint8Array {
   ihdr[8] = 8;
   ihdr[9] = channels === 1 ? COLOR_GRAY : channels === 3 ? COLOR_RGB : COLOR_RGBA;
   // ihdr[10..12]: compression 0 (deflate), filter method 0, no interlace.
-  const chunks = [chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
+  const chunks = [chunk('IHDR', ihdr), chunk('IDAT', platform.zlibDeflate(raw)), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(8 + chunks.reduce((n, c) => n + c.length, 0));
   out.set(SIGNATURE, 0);
   let pos = 8;
@@ -79,7 +79,7 @@ export function encodePng(image: PngImage): Uint8Array {
 /** Writes an image as a PNG file (atomically). */
 export function savePng(path: string, image: PngImage): void {
   if (typeof path !== 'string') throw new Error(`path: expected a string, got ${typeof path}`);
-  writeFileAtomicSync(path, encodePng(image));
+  fileAccess('savePng', 'use encodePng(image) for the bytes').writeFileAtomicSync(path, encodePng(image));
 }
 
 function checkImage(image: PngImage): void {
@@ -217,7 +217,7 @@ function inflateScanlines(idat: Uint8Array[], h: Header, stride: number, fail: (
   }
   let raw: Uint8Array;
   try {
-    raw = inflateSync(compressed, { maxOutputLength: expected });
+    raw = platform.zlibInflate(compressed, expected);
   } catch (err) {
     return fail(`corrupt PNG: image data does not inflate to the ${expected} bytes ${h.width}×${h.height} needs: ${err instanceof Error ? err.message : String(err)}`);
   }

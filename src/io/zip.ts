@@ -7,10 +7,10 @@
  * last the classic end-of-central-directory record (EOCD), found by scanning back from the end.
  *
  * Safety: every offset and size is checked against the bytes present before use; a deflated entry may
- * not inflate past the size its header declares (zlib's maxOutputLength), and that declared size is
+ * not inflate past the size its header declares (a bounded inflate), and that declared size is
  * itself bounded by deflate's best possible ratio, so a small file can never make us allocate a lot.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { platform } from '#platform';
 import { crc32 } from './crc32.js';
 
 export interface ZipEntry { name: string; data: Uint8Array }
@@ -231,8 +231,7 @@ function inflateBounded(r: Reader, raw: Uint8Array, declared: number, label: str
   }
   let out: Uint8Array;
   try {
-    // maxOutputLength must be >= 1; an empty entry inflates to 0 bytes regardless.
-    out = inflateRawSync(raw, { maxOutputLength: Math.max(1, declared) });
+    out = platform.inflateRaw(raw, declared);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     return r.fail(`${label} does not inflate to its declared ${declared} bytes: ${msg}`);
@@ -261,7 +260,7 @@ export function writeZip(entries: readonly ZipEntry[], options: ZipWriteOptions 
     if (names.has(entry.name)) throw new Error(`entries[${i}].name: duplicate entry name ${JSON.stringify(entry.name)}`);
     names.add(entry.name);
     if (!(entry.data instanceof Uint8Array)) throw new Error(`entries[${i}].data: expected a Uint8Array`);
-    const data = compress ? deflateRawSync(entry.data) : entry.data;
+    const data = compress ? platform.deflateRaw(entry.data) : entry.data;
     const nameBytes = encoder.encode(entry.name);
     const zip64 = force || entry.data.length >= U32_MAX || data.length >= U32_MAX || offset >= U32_MAX;
     const p: Prepared = {

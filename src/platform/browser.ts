@@ -54,6 +54,7 @@ export const platform: Platform = {
   },
   canBlock: () => !onMainThread(),
   spawnPoolWorker,
+  files: null,
   kernelBytes(variant: KernelVariant) {
     const text = KERNELS_BASE64[variant];
     return text ? fromBase64(text) : null;

@@ -1,11 +1,13 @@
 /** The platform under Node: worker_threads, node:zlib, the .wasm files next to the build. */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { readFileSync, existsSync } from 'node:fs';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync, inflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import type { WorkerInit } from '../wasm/pool-protocol.js';
-import type { KernelVariant, Platform, PoolWorkerHandle } from './types.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../io/atomic-write.js';
+import type { FileAccess, KernelVariant, Platform, PoolWorkerHandle } from './types.js';
 
 /** dist/src/platform/node.js → dist/wasm/ */
 const WASM_DIR = new URL('../../wasm/', import.meta.url);
@@ -41,14 +43,26 @@ function spawnPoolWorker(init: WorkerInit): PoolWorkerHandle {
   };
 }
 
+const files: FileAccess = {
+  readFile: (p) => fs.promises.readFile(p),
+  readFileSync: (p) => fs.readFileSync(p),
+  writeFileAtomic,
+  writeFileAtomicSync,
+  mkdirs: (dir) => { fs.mkdirSync(dir, { recursive: true }); },
+  join: (...parts) => path.join(...parts),
+  dirname: (p) => path.dirname(p),
+  isAbsolute: (p) => path.isAbsolute(p),
+};
+
 export const platform: Platform = {
   name: 'node',
   defaultThreads: () => availableParallelism(),
   canBlock: () => true,
   spawnPoolWorker,
+  files,
   kernelBytes(variant) {
-    const path = fileURLToPath(new URL(WASM_FILES[variant], WASM_DIR));
-    return existsSync(path) ? new Uint8Array(readFileSync(path)) : null;
+    const file = fileURLToPath(new URL(WASM_FILES[variant], WASM_DIR));
+    return fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : null;
   },
   deflateRaw: (data) => deflateRawSync(data),
   // maxOutputLength must be >= 1; an empty stream inflates to 0 bytes regardless.

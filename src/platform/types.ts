@@ -13,6 +13,19 @@ export interface PoolWorkerHandle {
   terminate(): Promise<void>;
 }
 
+/** The file system, where there is one (Node). Paths are the platform's own. */
+export interface FileAccess {
+  readFile(path: string): Promise<Uint8Array>;
+  readFileSync(path: string): Uint8Array;
+  /** Temporary file + fsync + rename: a reader sees the old file or the new one, never a part. */
+  writeFileAtomic(path: string, bytes: Uint8Array): Promise<void>;
+  writeFileAtomicSync(path: string, bytes: Uint8Array): void;
+  mkdirs(dir: string): void;
+  join(...parts: string[]): string;
+  dirname(path: string): string;
+  isAbsolute(path: string): boolean;
+}
+
 export type KernelVariant = 'relaxed-simd' | 'simd';
 
 export interface Platform {
@@ -25,6 +38,8 @@ export interface Platform {
   spawnPoolWorker(init: WorkerInit): PoolWorkerHandle;
   /** The built kernel module's bytes, synchronously; null when not available this way. */
   kernelBytes(variant: KernelVariant): Uint8Array<ArrayBuffer> | null;
+  /** Null in browsers: there, bytes come from fetch, IndexedDB or the user. */
+  readonly files: FileAccess | null;
   /** Raw DEFLATE (zip entries) and zlib streams (PNG), decompression bounded by maxBytes. */
   deflateRaw(data: Uint8Array): Uint8Array;
   inflateRaw(data: Uint8Array, maxBytes: number): Uint8Array;
