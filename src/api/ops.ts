@@ -5,7 +5,7 @@
  */
 import { Tensor, isTensor, tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
-import { describe } from '../tensor/shape-util.js';
+import { assertFitsTensor, assertSizeArg, describe, sizePairArg } from '../tensor/shape-util.js';
 import type { OpDef } from '../graph/op-def.js';
 import { SymbolicTensor, addTensorNode, constant, isSymbolic } from '../graph/symbolic.js';
 import { runEager } from '../graph/eager.js';
@@ -29,8 +29,19 @@ function checkInput(arg: string, x: unknown): asserts x is AnyTensor {
   if (!isTensor(x) && !isSymbolic(x)) throw new Error(`${arg}: expected a Tensor or a graph tensor, got ${describe(x)}`);
 }
 
-/** Eager when every input is a Tensor, a graph node otherwise. */
-function apply<T extends AnyTensor>(def: OpDef, inputs: AnyTensor[], attrs: unknown): T {
+/**
+ * Eager when every input is a Tensor, a graph node otherwise. Ops whose output can outgrow their inputs
+ * (broadcasting, matMul, conv2d, oneHot) name in `blame` the argument to fault when the output could not be
+ * allocated; the check runs on the inferred shape, before anything is allocated or added to the graph.
+ */
+function apply<T extends AnyTensor>(def: OpDef, inputs: AnyTensor[], attrs: unknown, blame?: string): T {
+  if (blame !== undefined) {
+    const spec = def.infer(inputs, attrs);
+    if (spec !== null) {
+      const args = inputs.map((t) => `[${t.shape.map(String).join(', ')}]`).join(' and ');
+      assertFitsTensor(spec.shape, blame, `the ${def.name} of ${args}: a result of shape`);
+    }
+  }
   if (inputs.some(isSymbolic)) {
     const sym = inputs.map((t) => (isSymbolic(t) ? t : constant(t)));
     return addTensorNode(def, sym, attrs) as T;
@@ -53,17 +64,17 @@ export type Out<A> = A extends SymbolicTensor ? SymbolicTensor : A extends Tenso
 export type Out2<A, B> = A extends SymbolicTensor ? SymbolicTensor : B extends SymbolicTensor ? SymbolicTensor
   : A extends Tensor | number ? (B extends Tensor | number ? Tensor : AnyTensor) : AnyTensor;
 
-export function add<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(addOp, pair(a, b), null); }
-export function sub<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(subOp, pair(a, b), null); }
-export function mul<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(mulOp, pair(a, b), null); }
-export function div<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(divOp, pair(a, b), null); }
+export function add<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(addOp, pair(a, b), null, 'b'); }
+export function sub<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(subOp, pair(a, b), null, 'b'); }
+export function mul<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(mulOp, pair(a, b), null, 'b'); }
+export function div<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(divOp, pair(a, b), null, 'b'); }
 /** 1 where a == b, else 0, as int32 (broadcasting). */
-export function equal<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(equalOp, pair(a, b), null); }
+export function equal<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, b: B): Out2<A, B> { return apply(equalOp, pair(a, b), null, 'b'); }
 
 export function matMul<A extends AnyTensor, B extends AnyTensor>(a: A, b: B, transposeA = false, transposeB = false): Out2<A, B> {
   checkInput('a', a);
   checkInput('b', b);
-  return apply(matMulOp, [a, b], { transposeA: !!transposeA, transposeB: !!transposeB });
+  return apply(matMulOp, [a, b], { transposeA: !!transposeA, transposeB: !!transposeB }, 'b');
 }
 
 export function reshape<A extends AnyTensor>(x: A, shape: number[]): Out<A> {
@@ -90,14 +101,6 @@ export function softmax<A extends AnyTensor>(logits: A, dim = -1): Out<A> {
   return apply(softmaxOp, [logits], null);
 }
 
-function pairOf(arg: string, v: number | [number, number] | readonly number[]): [number, number] {
-  const p = typeof v === 'number' ? [v, v] : v;
-  if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new Error(`${arg}: expected a positive integer or a pair of them, got ${describe(v)}`);
-  }
-  return [p[0], p[1]];
-}
-
 function padding(pad: unknown): Padding {
   if (pad !== 'same' && pad !== 'valid') throw new Error(`pad: expected 'same' or 'valid', got ${describe(pad)}`);
   return pad;
@@ -107,17 +110,17 @@ function padding(pad: unknown): Padding {
 export function conv2d<A extends AnyTensor, F extends AnyTensor>(x: A, filter: F, strides: number | [number, number], pad: Padding): Out2<A, F> {
   checkInput('x', x);
   checkInput('filter', filter);
-  return apply(conv2dOp, [x, filter], { strides: pairOf('strides', strides), pad: padding(pad) });
+  return apply(conv2dOp, [x, filter], { strides: sizePairArg(strides, 'strides'), pad: padding(pad) }, 'filter');
 }
 
 export function maxPool<A extends AnyTensor>(x: A, filterSize: number | [number, number], strides: number | [number, number], pad: Padding): Out<A> {
   checkInput('x', x);
-  return apply(maxPoolOp, [x], { filterSize: pairOf('filterSize', filterSize), strides: pairOf('strides', strides), pad: padding(pad) });
+  return apply(maxPoolOp, [x], { filterSize: sizePairArg(filterSize, 'filterSize'), strides: sizePairArg(strides, 'strides'), pad: padding(pad) });
 }
 
 export function avgPool<A extends AnyTensor>(x: A, filterSize: number | [number, number], strides: number | [number, number], pad: Padding): Out<A> {
   checkInput('x', x);
-  return apply(avgPoolOp, [x], { filterSize: pairOf('filterSize', filterSize), strides: pairOf('strides', strides), pad: padding(pad) });
+  return apply(avgPoolOp, [x], { filterSize: sizePairArg(filterSize, 'filterSize'), strides: sizePairArg(strides, 'strides'), pad: padding(pad) });
 }
 
 /** Index of the maximum along `axis` (default 0, as TensorFlow.js), int32. */
@@ -159,6 +162,6 @@ export function mean<A extends AnyTensor>(x: A, axis?: number | number[] | null,
 /** int32 indices → one-hot along a new last axis (float32 by default, as tf.one_hot). */
 export function oneHot<A extends AnyTensor>(indices: A, depth: number, onValue = 1, offValue = 0, dtype: DType = 'float32'): Out<A> {
   checkInput('indices', indices);
-  if (!Number.isInteger(depth) || depth < 1) throw new Error(`depth: expected a positive integer, got ${describe(depth)}`);
-  return apply(oneHotOp, [indices], { depth, onValue, offValue, dtype });
+  assertSizeArg(depth, 'depth');
+  return apply(oneHotOp, [indices], { depth, onValue, offValue, dtype }, 'depth');
 }

@@ -1,15 +1,11 @@
 /** Option parsing shared by the layers: sizes as a number or a pair, and Keras' initializer configs. */
-import { describe } from '../tensor/shape-util.js';
+import { describe, sizePairArg } from '../tensor/shape-util.js';
 import type { Initializer } from '../graph/variable.js';
 import type { Padding } from '../kernels/shape.js';
 import { getInitializer } from '../train/initializers.js';
 
 export function pairArg(arg: string, v: unknown): [number, number] {
-  const p = typeof v === 'number' ? [v, v] : v;
-  if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new Error(`${arg}: expected a positive integer or a pair of them, got ${describe(v)}`);
-  }
-  return [p[0], p[1]];
+  return sizePairArg(v, arg);
 }
 
 export function paddingArg(v: unknown): Padding {

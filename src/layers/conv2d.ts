@@ -1,6 +1,6 @@
 /** Conv2D layer: kernel (kh, kw, in, filters), optional bias (filters), then the activation. */
 import type { DType } from '../tensor/dtype.js';
-import { describe } from '../tensor/shape-util.js';
+import { MAX_ELEMENTS, assertFitsTensor, assertSizeArg } from '../tensor/shape-util.js';
 import type { Dim } from '../graph/op-def.js';
 import { Variable, Initializer, variable } from '../graph/variable.js';
 import { conv2dOp } from '../ops/conv2d.js';
@@ -33,9 +33,12 @@ export class Conv2D extends Layer {
 
   constructor(args: Conv2DArgs) {
     super('Conv2D', args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
-    if (!Number.isInteger(args.filters) || args.filters < 1) throw new Error(`filters: expected a positive integer, got ${describe(args.filters)}`);
+    assertSizeArg(args.filters, 'filters');
     this.filters = args.filters;
     this.kernelSize = pairArg('kernelSize', args.kernelSize);
+    if (this.kernelSize[0] * this.kernelSize[1] * this.filters > MAX_ELEMENTS) {
+      throw new Error(`kernelSize: a ${this.kernelSize.join('×')} window over ${this.filters} filters would need more than the ${MAX_ELEMENTS} elements a kernel can hold`);
+    }
     this.strides = pairArg('strides', args.strides ?? 1);
     this.padding = paddingArg(args.padding);
     this.activation = checkActivation(args.activation);
@@ -46,8 +49,11 @@ export class Conv2D extends Layer {
 
   computeOutputShape(inputShape: readonly Dim[]): Dim[] {
     const kernelShape = [this.kernelSize[0], this.kernelSize[1], inputShape[3] ?? null, this.filters];
+    // name the layer's own options before a 2^31+ element kernel or output is attempted (nulls count as 1)
+    assertFitsTensor(kernelShape, 'filters', `${this.name}'s kernel (kh, kw, in, filters) of shape`);
     const dtype = this.dtype ?? 'float32';
     const spec = conv2dOp.infer([{ shape: inputShape, dtype }, { shape: kernelShape, dtype }], { strides: this.strides, pad: this.padding });
+    assertFitsTensor(spec!.shape, 'filters', `${this.name}'s output of shape`);
     return spec!.shape.slice();
   }
 

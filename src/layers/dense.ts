@@ -1,6 +1,6 @@
 /** Dense layer on (batch, features) inputs: x·kernel (+ bias), then the activation. */
 import type { DType } from '../tensor/dtype.js';
-import { describe, formatShape } from '../tensor/shape-util.js';
+import { assertFitsTensor, assertSizeArg, formatShape } from '../tensor/shape-util.js';
 import type { Dim } from '../graph/op-def.js';
 import { Variable, Initializer, variable } from '../graph/variable.js';
 import { add, matMul } from '../api/ops.js';
@@ -25,7 +25,7 @@ export class Dense extends Layer {
 
   constructor(args: DenseArgs) {
     super('Dense', args, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
-    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`units: expected a positive integer, got ${describe(args.units)}`);
+    assertSizeArg(args.units, 'units');
     this.units = args.units;
     this.activation = checkActivation(args.activation);
     ({ useBias: this.useBias, kernelInit: this.kernelInit, biasInit: this.biasInit } = weightArgs(args));
@@ -41,6 +41,8 @@ export class Dense extends Layer {
     if (this.kernel && this.kernel.shape[0] !== inputShape[1]) {
       throw new Error(`inputs: ${this.name} was built for ${this.kernel.shape[0]} features, got shape ${formatShape(inputShape)}`);
     }
+    // the kernel is built from this shape: name units before a variable of 2^31+ elements is attempted
+    assertFitsTensor([inputShape[1], this.units], 'units', `${this.name}'s kernel (features, units) of shape`);
     return [inputShape[0], this.units];
   }
 

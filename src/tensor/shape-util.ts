@@ -19,6 +19,47 @@ export function formatShape(shape: readonly (number | null)[]): string {
 /** Largest element count we allow: TypedArrays index with 32-bit ints, and kernels use int32 arithmetic. */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
+/** Product of the known dims (a null, unknown until the graph runs, counts as 1: the smallest batch). */
+export function knownSizeOf(shape: readonly (number | null)[]): number {
+  let n = 1;
+  for (const d of shape) if (d !== null) n *= d;
+  return n;
+}
+
+/**
+ * Throws an Error starting with `argName` when a tensor of `shape` (nulls count as 1) could not be allocated,
+ * so the argument that made it too big is named before anything is allocated. `what` says whose shape it is.
+ */
+export function assertFitsTensor(shape: readonly (number | null)[], argName: string, what = 'shape'): void {
+  const n = knownSizeOf(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new Error(`${argName}: ${what} ${formatShape(shape)} would have ${n} elements, more than the ${MAX_ELEMENTS} a tensor can hold`);
+  }
+}
+
+/**
+ * A size option (units, filters, depth, a window side …): a positive integer that a tensor dimension can hold.
+ * Past MAX_ELEMENTS no tensor could have that dimension, and kernels would overflow int32 index arithmetic.
+ */
+export function isSizeArg(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_ELEMENTS;
+}
+
+export function assertSizeArg(v: unknown, argName: string): asserts v is number {
+  if (isSizeArg(v)) return;
+  const limit = typeof v === 'number' && v > MAX_ELEMENTS ? ` of at most ${MAX_ELEMENTS}` : '';
+  throw new Error(`${argName}: expected a positive integer${limit}, got ${describe(v)}`);
+}
+
+/** A window or stride option: one size for both sides, or a pair (each as assertSizeArg). */
+export function sizePairArg(v: unknown, argName: string): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : v;
+  if (Array.isArray(p) && p.length === 2 && p.every(isSizeArg)) return [p[0], p[1]];
+  const tooBig = Array.isArray(p) && p.some((d) => typeof d === 'number' && d > MAX_ELEMENTS);
+  const limit = tooBig ? ` (each at most ${MAX_ELEMENTS})` : '';
+  throw new Error(`${argName}: expected a positive integer or a pair of them${limit}, got ${describe(v)}`);
+}
+
 /** Throws unless `shape` is a list of non-negative integers whose product fits MAX_ELEMENTS. */
 export function assertValidShape(shape: unknown, argName: string): asserts shape is number[] {
   if (!Array.isArray(shape)) {

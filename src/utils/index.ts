@@ -1,6 +1,6 @@
 /** cn.utils: Keras' to_categorical. */
 import { Tensor, isTensor } from '../tensor/tensor.js';
-import { describe } from '../tensor/shape-util.js';
+import { assertFitsTensor, describe } from '../tensor/shape-util.js';
 
 /**
  * Class indices (any shape, integer values) → float32 one-hot rows, shape [...y.shape, numClasses]
@@ -19,6 +19,7 @@ export function toCategorical(y: Tensor, numClasses?: number): Tensor {
   if (!Number.isInteger(n) || n < 1) throw new Error(`numClasses: expected a positive integer, got ${describe(numClasses)}`);
   if (max >= n) throw new Error(`y: class index ${max} does not fit numClasses ${n} (expected indices in [0, ${n - 1}])`);
   const shape = y.shape.length > 1 && y.shape[y.shape.length - 1] === 1 ? y.shape.slice(0, -1) : y.shape.slice();
+  assertFitsTensor([...shape, n], 'numClasses', 'the one-hot result of shape');
   const out = new Float32Array(data.length * n);
   for (let i = 0; i < data.length; i++) out[i * n + data[i]] = 1;
   return new Tensor(out, [...shape, n]);
