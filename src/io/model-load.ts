@@ -1,12 +1,10 @@
 /**
- * loadLayersModel(dir or dir/model.json): reads TensorFlow.js's layers-model files (ours, TensorFlow.js's,
+ * loadLayersModel(dir, dir/model.json, a URL or 'indexeddb://name'; see model-stores.ts): reads TensorFlow.js's layers-model files (ours, TensorFlow.js's,
  * or a Keras model converted by tensorflowjs_converter), rebuilds the layers and sets their weights.
  * Everything is checked before a layer is built: the JSON's shape, the weight files' byte counts against
  * the manifest. Then every model weight must be in the file with its shape, and nothing else may be
  * (except optimizer state, restored when the file has a trainingConfig).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, formatShape, shapesEqual, sizeOf } from '../tensor/shape-util.js';
 import type { Dim } from '../graph/op-def.js';
@@ -21,6 +19,7 @@ import { sgd } from '../train/sgd.js';
 import type { CompileArgs } from '../models/compile.js';
 import { setOptimizerWeights } from '../models/optimizer-state.js';
 import type { ModelArtifacts } from './model-save.js';
+import { readModelFiles, type ModelFiles } from './model-stores.js';
 import { LayerJson, ModelJson, ModelTopology, TrainingConfig, WeightSpec, WeightsGroup, batchInputShapeOf, layerFromJson, LAYER_CLASSES } from './model-format.js';
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4 };
@@ -38,22 +37,12 @@ function checkSpec(s: unknown, where: string): asserts s is WeightSpec {
 
 const specBytes = (specs: readonly WeightSpec[]) => specs.reduce((n, s) => n + sizeOf(s.shape) * BYTES[s.dtype], 0);
 
-/** Reads model.json and its weight files, checking byte counts; builds nothing. */
-export function readModelFiles(pathOrDir: string): ModelArtifacts {
-  if (typeof pathOrDir !== 'string' || pathOrDir === '') throw new Error(`path: expected a directory or a model.json path, got ${describe(pathOrDir)}`);
-  let p = pathOrDir.replace(/^file:\/\//, '');
-  if (!p.endsWith('.json')) p = path.join(p, 'model.json');
-  let json: ModelJson;
-  try {
-    json = JSON.parse(fs.readFileSync(p, 'utf8'));
-  } catch (e) {
-    throw new Error(`path: cannot read the model file ${p}: ${(e as Error).message}`);
-  }
-  if (json === null || typeof json !== 'object') throw new Error(`path: ${p} is not a model.json object`);
+/** Checks model.json's manifest against the weight files' byte counts and joins the bytes; builds nothing. */
+export function artifactsFromFiles({ json, files, source }: ModelFiles): ModelArtifacts {
   if (json.format !== undefined && json.format !== 'layers-model') {
-    throw new Error(`format: ${p} is a ${describe(json.format)} model; convnet reads 'layers-model' files`);
+    throw new Error(`format: ${source} is a ${describe(json.format)} model; convnet reads 'layers-model' files`);
   }
-  if (!Array.isArray(json.weightsManifest)) throw new Error(`weightsManifest: ${p} has no weightsManifest array`);
+  if (!Array.isArray(json.weightsManifest)) throw new Error(`weightsManifest: ${source} has no weightsManifest array`);
   const specs: WeightSpec[] = [];
   const chunks: Uint8Array[] = [];
   json.weightsManifest.forEach((group: WeightsGroup, gi) => {
@@ -63,14 +52,8 @@ export function readModelFiles(pathOrDir: string): ModelArtifacts {
     group.weights.forEach((s, i) => checkSpec(s, `group ${gi} weight ${i}`));
     let have = 0;
     for (const file of group.paths) {
-      if (typeof file !== 'string' || file.includes('..') || path.isAbsolute(file)) throw new Error(`weightsManifest: group ${gi} has an unsafe path ${describe(file)}`);
-      const full = path.join(path.dirname(p), file);
-      let bytes: Uint8Array;
-      try {
-        bytes = fs.readFileSync(full);
-      } catch (e) {
-        throw new Error(`weightsManifest: cannot read weights file ${full}: ${(e as Error).message}`);
-      }
+      const bytes = files.get(file);
+      if (!bytes) throw new Error(`weightsManifest: group ${gi} names weights file ${describe(file)}, which ${source} does not have`);
       chunks.push(bytes);
       have += bytes.length;
     }
@@ -86,8 +69,11 @@ export function readModelFiles(pathOrDir: string): ModelArtifacts {
   return { modelTopology: json.modelTopology as ModelTopology, weightSpecs: specs, weightData: data.buffer, trainingConfig: json.trainingConfig };
 }
 
-export async function loadLayersModel(pathOrDir: string): Promise<LayersModel> {
-  return modelFromArtifacts(readModelFiles(pathOrDir));
+export async function loadLayersModel(source: string): Promise<LayersModel> {
+  if (typeof source !== 'string' || source === '') {
+    throw new Error(`path: expected a directory, a model.json path or URL, or 'indexeddb://name', got ${describe(source)}`);
+  }
+  return modelFromArtifacts(artifactsFromFiles(await readModelFiles(source)));
 }
 
 /** Decodes little-endian weights into named tensors (float32 or int32 as the spec says). */

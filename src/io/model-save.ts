@@ -1,20 +1,17 @@
 /**
- * model.save(dir): TensorFlow.js's layers-model files, dir/model.json + dir/weights.bin (little-endian
- * float32, weights in the manifest's order), each written atomically (temporary file + rename). The
- * weights are written first, so an interrupted save leaves the previous model.json, whose byte count no
- * longer matches, refused at load rather than silently mixed. With includeOptimizer the optimizer state
+ * model.save(target): TensorFlow.js's layers-model files, model.json + weights.bin (little-endian
+ * float32, weights in the manifest's order), to a directory (each file written atomically, weights
+ * first), IndexedDB or the browser's downloads (see model-stores.ts). With includeOptimizer the optimizer state
  * goes to a second manifest group (dir/optimizer.bin, entries marked group 'optimizer') and the compile
  * settings to trainingConfig, so loadLayersModel returns a compiled model that resumes training exactly.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape-util.js';
 import type { LayersModel } from '../models/model.js';
 import { optimizerConfig } from '../models/compile.js';
 import { optimizerWeights, type NamedTensor } from '../models/optimizer-state.js';
 import { checkOptions } from '../models/options.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeModelFiles } from './model-stores.js';
 import { FORMAT, GENERATED_BY, ModelJson, ModelTopology, TrainingConfig, WeightSpec, modelToTopology } from './model-format.js';
 
 export interface SaveOptions { includeOptimizer?: boolean }
@@ -72,7 +69,7 @@ export function modelArtifacts(model: LayersModel): ModelArtifacts {
 }
 
 export async function saveModel(model: LayersModel, dir: string, options?: SaveOptions): Promise<void> {
-  if (typeof dir !== 'string' || dir === '') throw new Error(`dir: expected a directory path, got ${describe(dir)}`);
+  if (typeof dir !== 'string' || dir === '') throw new Error(`dir: expected a directory path, 'indexeddb://name' or 'downloads://name', got ${describe(dir)}`);
   const o = checkOptions('options', options, ['includeOptimizer']);
   const includeOptimizer = o.includeOptimizer ?? false;
   if (typeof includeOptimizer !== 'boolean') throw new Error(`includeOptimizer: expected true or false, got ${describe(o.includeOptimizer)}`);
@@ -85,17 +82,14 @@ export async function saveModel(model: LayersModel, dir: string, options?: SaveO
   };
   const trainingConfig = trainingConfigOf(model);
   if (trainingConfig) json.trainingConfig = trainingConfig;
-  let optimizerBytes: Uint8Array | null = null;
+  const files = new Map<string, Uint8Array>([[WEIGHTS_FILE, weights.bytes]]);
   if (includeOptimizer) {
     const names = model.weightFileNames();
     const state = encodeWeights(optimizerWeights(model.trainingGraph(), (w) => names.get(w)!), 'optimizer');
     if (state.specs.length > 0) {
       json.weightsManifest.push({ paths: [OPTIMIZER_FILE], weights: state.specs });
-      optimizerBytes = state.bytes;
+      files.set(OPTIMIZER_FILE, state.bytes);
     }
   }
-  fs.mkdirSync(dir, { recursive: true });
-  await writeFileAtomic(path.join(dir, WEIGHTS_FILE), weights.bytes);
-  if (optimizerBytes) await writeFileAtomic(path.join(dir, OPTIMIZER_FILE), optimizerBytes);
-  await writeFileAtomic(path.join(dir, 'model.json'), new TextEncoder().encode(JSON.stringify(json, null, 1)));
+  await writeModelFiles(dir, { json, files });
 }
