@@ -54,6 +54,22 @@ function formatLogs(logs: Logs, keys: readonly string[]): string {
   return s;
 }
 
+/** Node's stdout; in a browser (no process), the console, one call per finished line. */
+function defaultSink(): ProgressSink {
+  const stdout = (globalThis as { process?: { stdout?: ProgressSink } }).process?.stdout;
+  if (stdout) return stdout;
+  let pending = '';
+  return {
+    write(text: string) {
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) console.log(line);
+      return true;
+    },
+  };
+}
+
 export class ProgressLogger implements Callback {
   private readonly sink: ProgressSink;
   private readonly dynamic: boolean;
@@ -65,7 +81,7 @@ export class ProgressLogger implements Callback {
 
   /** `target` is the number of training samples per epoch. */
   constructor(private readonly verbose: 1 | 2, private readonly epochs: number, private readonly target: number, sink?: ProgressSink) {
-    this.sink = sink ?? process.stdout;
+    this.sink = sink ?? defaultSink();
     this.dynamic = verbose === 1 && this.sink.isTTY === true;
   }
 
