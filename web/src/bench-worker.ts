@@ -1,0 +1,102 @@
+/**
+ * Times the LeNet-5 training step (batch 32, float32, MNIST test images, Adam, softmax cross-entropy) for one
+ * engine, in a fresh Web Worker per engine so no engine's warm state, threads or heap colours the next.
+ * Both engines train the same network: conv 6@5×5 same relu → max pool 2 → conv 16@5×5 valid relu → max pool 2
+ * → dense 120 relu → dense 84 relu → dense 10, He-normal weights; each step ends by reading the loss back.
+ */
+import * as cn from 'convnet';
+import { fetchMnistSplit } from './mnist-fetch.js';
+import type { BenchRequest, BenchResult } from './bench-protocol.js';
+import { timeSteps } from './bench-timing.js';
+
+const BATCH = 32;
+
+const scope = self as unknown as {
+  postMessage(message: BenchResult): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<BenchRequest>) => void): void;
+};
+
+interface Batches { x: Float32Array[]; y: Int32Array[] }
+
+/** `count` batches of 32 consecutive test images (pixel / 256) and their labels. */
+async function batches(dataUrl: string, count: number): Promise<Batches> {
+  const test = await fetchMnistSplit(dataUrl, 'test', () => {});
+  const out: Batches = { x: [], y: [] };
+  for (let b = 0; b < count; b++) {
+    const x = new Float32Array(BATCH * 784);
+    for (let i = 0; i < x.length; i++) x[i] = test.images[b * BATCH * 784 + i] / 256;
+    out.x.push(x);
+    out.y.push(Int32Array.from(test.labels.subarray(b * BATCH, (b + 1) * BATCH)));
+  }
+  return out;
+}
+
+async function benchConvnet(req: BenchRequest, data: Batches): Promise<BenchResult> {
+  if (req.engine === 'convnet-wasm') {
+    await cn.ready();
+    cn.setThreads(req.threads);
+  }
+  cn.random.seed(0);
+  const model = cn.lenet5();
+  const feeds = data.x.map((x, b) => {
+    const oneHot = new Float32Array(BATCH * 10);
+    data.y[b].forEach((label, i) => { oneHot[i * 10 + label] = 1; });
+    return [new cn.Tensor(x, [BATCH, 28, 28, 1]), new cn.Tensor(oneHot, [BATCH, 10])] as const;
+  });
+  const timing = timeSteps(req, (i) => {
+    const [xb, yb] = feeds[i % feeds.length];
+    const [loss] = model.trainStep(xb, yb);
+    if (!Number.isFinite(loss!.data[0])) throw new Error(`loss: became ${loss!.data[0]} at step ${i}`);
+  });
+  const info = cn.getBackendInfo();
+  return { ...timing, engine: req.engine, label: req.label, detail: `${info.backend}${info.simd ? ` ${info.simd}` : ''}, ${info.threads} thread(s)` };
+}
+
+async function benchTfjs(req: BenchRequest, data: Batches): Promise<BenchResult> {
+  const tf = await import('@tensorflow/tfjs');
+  const backend = req.engine.replace('tfjs-', '');
+  if (backend === 'wasm') {
+    const wasm = await import('./tfjs-wasm-setup.js');
+    wasm.configureTfjsWasm(req.threads);
+  }
+  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') returned false`);
+  await tf.ready();
+  const he = (shape: number[], fanIn: number) => tf.variable(tf.truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', 1));
+  const w1 = he([5, 5, 1, 6], 25), b1 = tf.variable(tf.zeros([6]));
+  const w2 = he([5, 5, 6, 16], 150), b2 = tf.variable(tf.zeros([16]));
+  const w3 = he([400, 120], 400), b3 = tf.variable(tf.zeros([120]));
+  const w4 = he([120, 84], 120), b4 = tf.variable(tf.zeros([84]));
+  const w5 = he([84, 10], 84), b5 = tf.variable(tf.zeros([10]));
+  const optimizer = tf.train.adam();
+  const xs = data.x.map((x) => tf.tensor4d(x, [BATCH, 28, 28, 1]));
+  const ys = data.y.map((y) => tf.oneHot(tf.tensor1d(y, 'int32'), 10).toFloat());
+  const timing = timeSteps(req, (i) => {
+    const x = xs[i % xs.length], y = ys[i % ys.length];
+    const cost = optimizer.minimize(() => {
+      let a: import('@tensorflow/tfjs').Tensor = tf.relu(tf.add(tf.conv2d(x, w1 as never, 1, 'same'), b1));
+      a = tf.maxPool(a as never, 2, 2, 'valid');
+      a = tf.relu(tf.add(tf.conv2d(a as never, w2 as never, 1, 'valid'), b2));
+      a = tf.maxPool(a as never, 2, 2, 'valid');
+      a = tf.reshape(a, [-1, 400]);
+      a = tf.relu(tf.add(tf.matMul(a as never, w3), b3));
+      a = tf.relu(tf.add(tf.matMul(a as never, w4), b4));
+      const logits = tf.add(tf.matMul(a as never, w5), b5);
+      return tf.losses.softmaxCrossEntropy(y, logits) as never;
+    }, true);
+    const loss = cost!.dataSync()[0];
+    cost!.dispose();
+    if (!Number.isFinite(loss)) throw new Error(`loss: became ${loss} at step ${i}`);
+  });
+  const threads = backend === 'wasm' ? (await import('./tfjs-wasm-setup.js')).tfjsWasmThreads() : 1;
+  return { ...timing, engine: req.engine, label: req.label, detail: `${tf.getBackend()}${backend === 'wasm' ? `, ${threads} thread(s)` : ''}` };
+}
+
+scope.addEventListener('message', async (e) => {
+  const req = e.data;
+  try {
+    const data = await batches(req.dataUrl, 16);
+    scope.postMessage(req.engine.startsWith('convnet') ? await benchConvnet(req, data) : await benchTfjs(req, data));
+  } catch (err) {
+    scope.postMessage({ engine: req.engine, label: req.label, msPerStep: null, steps: 0, detail: '', error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+  }
+});
