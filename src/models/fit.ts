@@ -13,6 +13,7 @@ import { ProgressLogger } from './progress.js';
 import { BatchBuffer, gatherRows, rowsView } from './batching.js';
 import { HasInput, prepareInputs, prepareLabels } from './data-checks.js';
 import type { TrainingGraph } from './compile.js';
+import { yieldToEventLoop } from '../utils/yield.js';
 
 export interface FitArgs {
   batchSize?: number;
@@ -36,7 +37,6 @@ export interface Trainable extends TrainedModel, HasInput {
 
 /** Lets timers and signal handlers run between batches, at most every 50 ms (costs nothing measurable). */
 const YIELD_MS = 50;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function fitModel(model: Trainable, x: Tensor, y: Tensor, args?: FitArgs): Promise<History> {
   const a = checkOptions('args', args, FIT_OPTIONS);
