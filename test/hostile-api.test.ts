@@ -80,11 +80,19 @@ const syncCases: Case[] = [
   ['cast: unknown dtype', () => any.cast(cn.zeros([2]), 'bool'), 'dtype'],
   ['sum: axis out of range', () => cn.sum(cn.zeros([2]), 3), 'axis'],
   ['softmax: scalar', () => cn.softmax(cn.zeros([])), 'logits'],
+  ['matMul: transposeA a string', () => any.matMul(cn.zeros([2, 2]), cn.zeros([2, 2]), 'false'), 'transposeA'],
+  ['matMul: transposeB a number', () => any.matMul(cn.zeros([2, 2]), cn.zeros([2, 2]), false, 1), 'transposeB'],
+  ['sum: keepDims a string', () => any.sum(cn.zeros([2]), 0, 'yes'), 'keepDims'],
+  ['mean: axis NaN', () => cn.mean(cn.zeros([2]), [NaN]), 'axis'],
+  ['oneHot: dtype bool', () => any.oneHot(cn.zeros([2], 'int32'), 3, 1, 0, 'bool'), 'dtype'],
+  ['oneHot: onValue a string', () => any.oneHot(cn.zeros([2], 'int32'), 3, 'a', 0), 'onValue'],
+  ['oneHot: depth NaN', () => cn.oneHot(cn.zeros([2], 'int32'), NaN), 'depth'],
   ['conv2d: pad', () => any.conv2d(cn.zeros([1, 3, 3, 1]), cn.zeros([3, 3, 1, 1]), 1, 'foo'), 'pad'],
   ['maxPool: pad', () => any.maxPool(cn.zeros([1, 3, 3, 1]), 2, 1, 'foo'), 'pad'],
   // graph
   ['placeholder: dtype', () => any.placeholder('float16', [null, 2]), 'dtype'],
   ['placeholder: negative dim', () => cn.placeholder('float32', [-1, 2]), 'shape'],
+  ['placeholder: name a number', () => any.placeholder('float32', [2], 5), 'name'],
   ['placeholder: fractional dim', () => cn.placeholder('float32', [1.5]), 'shape'],
   ['Session.run: feed shape', () => {
     const x = cn.placeholder('float32', [null, 2]);
@@ -106,6 +114,12 @@ const syncCases: Case[] = [
   ['input: int32', () => any.input({ shape: [2], dtype: 'int32' }), 'dtype'],
   ['sequential: not a layer', () => any.sequential({ layers: [1] }), 'layer'],
   ['model: outputs missing', () => any.model({ inputs: cn.input({ shape: [2] }) }), 'outputs'],
+  ['modelCheckpoint: saveBestOnly a string', () => any.callbacks.modelCheckpoint('/tmp/x', { saveBestOnly: 'yes' }), 'saveBestOnly'],
+  ['modelCheckpoint: verbose 5', () => any.callbacks.modelCheckpoint('/tmp/x', { verbose: 5 }), 'verbose'],
+  ['modelCheckpoint: typo', () => any.callbacks.modelCheckpoint('/tmp/x', { savebestonly: true }), 'args'],
+  ['earlyStopping: restoreBestWeights 1', () => any.callbacks.earlyStopping({ restoreBestWeights: 1 }), 'restoreBestWeights'],
+  ['earlyStopping: baseline a string', () => any.callbacks.earlyStopping({ baseline: '0.5' }), 'baseline'],
+  ['earlyStopping: patience -1', () => cn.callbacks.earlyStopping({ patience: -1 }), 'patience'],
   // utils
   ['toCategorical: negative class', () => cn.utils.toCategorical(cn.tensor([-1]), 3), 'y'],
   ['toCategorical: fractional class', () => cn.utils.toCategorical(cn.tensor([1.5]), 3), 'y'],
@@ -214,13 +228,56 @@ test('model compile/fit/predict/evaluate options: typos and wrong types name the
   await rejectsNaming(() => m.fit(x, cn.zeros([3, 10]), { verbose: 0 }), 'y', 'fit label count');
   await rejectsNaming(() => m.fit(cn.zeros([4, 6, 6]), y, { verbose: 0 }), 'x', 'fit x rank');
   await rejectsNaming(() => m.fit(cn.zeros([4, 6, 6, 1], 'int32'), y, { verbose: 0 }), 'x', 'fit x int32');
+  await rejectsNaming(() => m.fit(x, y, { verbose: 0, validationData: [cn.zeros([0, 6, 6, 1]), cn.zeros([0, 10])] }), 'validationData[0]', 'fit on 0 validation rows');
+  await rejectsNaming(() => m.fit(cn.zeros([0, 6, 6, 1]), cn.zeros([0, 10]), { verbose: 0 }), 'x', 'fit on 0 rows');
+  await rejectsNaming(() => fit({ epochs: Infinity }), 'epochs', 'fit epochs Infinity');
+  await rejectsNaming(() => fit({ initialEpoch: '1' }), 'initialEpoch', 'fit initialEpoch a string');
+  await rejectsNaming(() => fit({ validationSplit: NaN }), 'validationSplit', 'fit validationSplit NaN');
+  await rejectsNaming(() => fit({ verbose: 3 }), 'verbose', 'fit verbose 3');
+  // a batch larger than the data is one batch of all samples (Keras), not a buffer sized by batchSize
+  const big = await m.fit(x, y, { verbose: 0, batchSize: 2 ** 40, epochs: 1 });
+  assert.ok(Number.isFinite(big.history.loss[0]), 'fit with batchSize 2^40 trains on one batch of 4');
+  assert.equal(m.predict(x, { batchSize: 2 ** 40 }).shape[0], 4);
   assertNamesArg(() => (m as any).predict(x, { batchsize: 2 }), 'args', 'predict typo');
+  assertNamesArg(() => (m as any).predict(x, { batchSize: '2' }), 'batchSize', 'predict batchSize a string');
+  assertNamesArg(() => m.predict(cn.zeros([1, 6, 6, 1], 'int32')), 'x', 'predict int32');
+  assertNamesArg(() => m.predict(cn.zeros([1, 7, 6, 1])), 'x', 'predict wrong image size');
+  assertNamesArg(() => m.evaluate(x, cn.zeros([3, 10])), 'y', 'evaluate label count');
   assertNamesArg(() => m.predict(cn.zeros([1, 6, 6])), 'x', 'predict rank');
   assertNamesArg(() => (m as any).evaluate(x, y, { batchSize: 0 }), 'batchSize', 'evaluate batchSize');
   assertNamesArg(() => m.evaluate(cn.zeros([0, 6, 6, 1]), cn.zeros([0, 10])), 'x', 'evaluate on 0 samples');
   assertNamesArg(() => tinyModel().compile({ optimizer: 'adam', los: 'x' } as any), 'args', 'compile typo');
   assertNamesArg(() => tinyModel().compile({ optimizer: 'adamw', loss: 'categoricalCrossentropy' } as any), 'optimizer', 'compile optimizer');
   assertNamesArg(() => tinyModel().compile({ optimizer: 'adam', loss: 'mse2' } as any), 'loss', 'compile loss');
+});
+
+test('zero-size batches work where they make sense: every op and primitive gives 0 rows', () => {
+  const f = (shape: number[]) => cn.zeros(shape, 'float64');
+  const zeroRows: [string, () => cn.Tensor | cn.Tensor[], number[][]][] = [
+    ['convForward', () => cn.convForward(f([0, 3, 3, 1]), f([3, 3, 1, 2]), f([1, 1, 1, 2]), cn.relu), [[0, 3, 3, 2]]],
+    ['poolForward', () => cn.poolForward(f([0, 3, 3, 1]), [2, 2]), [[0, 2, 2, 1]]],
+    ['convBackward', () => cn.convBackward(f([0, 3, 3, 2]), f([0, 3, 3, 1]), f([3, 3, 1, 2]), f([1, 1, 1, 2])), [[0, 3, 3, 1], [3, 3, 1, 2], [1, 1, 1, 2]]],
+    ['poolBackward', () => cn.poolBackward(f([0, 2, 2, 1]), f([0, 3, 3, 1]), [2, 2], [1, 1], 'avg'), [[0, 3, 3, 1]]],
+    ['conv2d', () => cn.conv2d(cn.zeros([0, 4, 4, 1]), cn.zeros([3, 3, 1, 2]), 1, 'valid'), [[0, 2, 2, 2]]],
+    ['maxPool', () => cn.maxPool(cn.zeros([0, 4, 4, 1]), 2, 2, 'valid'), [[0, 2, 2, 1]]],
+    ['avgPool', () => cn.avgPool(cn.zeros([0, 4, 4, 1]), 2, 2, 'same'), [[0, 2, 2, 1]]],
+    ['matMul', () => cn.matMul(cn.zeros([0, 3]), cn.zeros([3, 2])), [[0, 2]]],
+    ['softmax', () => cn.softmax(cn.zeros([0, 10])), [[0, 10]]],
+    ['argMax', () => cn.argMax(cn.zeros([0, 10]), 1), [[0]]],
+    ['oneHot', () => cn.oneHot(cn.zeros([0], 'int32'), 4), [[0, 4]]],
+    ['toCategorical', () => cn.utils.toCategorical(cn.tensor([], [0], 'int32'), 3), [[0, 3]]],
+    ['Session.run', () => {
+      const x = cn.placeholder('float32', [null, 2]);
+      return new cn.Session().run(cn.relu(x), new Map([[x, cn.zeros([0, 2])]]))!;
+    }, [[0, 2]]],
+  ];
+  for (const [label, call, shapes] of zeroRows) {
+    const out = call();
+    assert.deepEqual((Array.isArray(out) ? out : [out]).map((t) => t.shape), shapes, label);
+  }
+  // the backward pass of an empty batch contributes nothing: dW and db are exactly zero, not NaN
+  const [, dW, db] = cn.convBackward(f([0, 3, 3, 2]), f([0, 3, 3, 1]), f([3, 3, 1, 2]), f([1, 1, 1, 2]));
+  assert.ok([...dW.data, ...db.data].every((v) => v === 0));
 });
 
 test('predict on 0 images returns a (0, 10) tensor; NaN inputs propagate to NaN outputs', () => {

@@ -49,6 +49,19 @@ function apply<T extends AnyTensor>(def: OpDef, inputs: AnyTensor[], attrs: unkn
   return runEager(def, inputs as Tensor[], attrs) as T;
 }
 
+/** Flags must be real booleans: a string like 'false' would otherwise read as true. */
+function checkBoolean(arg: string, v: unknown): asserts v is boolean {
+  if (typeof v !== 'boolean') throw new Error(`${arg}: expected true or false, got ${describe(v)}`);
+}
+
+function checkNumber(arg: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number') throw new Error(`${arg}: expected a number, got ${describe(v)}`);
+}
+
+function checkDType(arg: string, v: unknown): asserts v is DType {
+  if (v !== 'float32' && v !== 'float64' && v !== 'int32') throw new Error(`${arg}: expected 'float32', 'float64' or 'int32', got ${describe(v)}`);
+}
+
 /** A number next to a tensor becomes a scalar of that tensor's dtype. */
 function pair(a: TensorOrNumber, b: TensorOrNumber): [AnyTensor, AnyTensor] {
   if (typeof a === 'number' && typeof b === 'number') return [tensor(a), tensor(b)];
@@ -74,7 +87,9 @@ export function equal<A extends TensorOrNumber, B extends TensorOrNumber>(a: A, 
 export function matMul<A extends AnyTensor, B extends AnyTensor>(a: A, b: B, transposeA = false, transposeB = false): Out2<A, B> {
   checkInput('a', a);
   checkInput('b', b);
-  return apply(matMulOp, [a, b], { transposeA: !!transposeA, transposeB: !!transposeB }, 'b');
+  checkBoolean('transposeA', transposeA);
+  checkBoolean('transposeB', transposeB);
+  return apply(matMulOp, [a, b], { transposeA, transposeB }, 'b');
 }
 
 export function reshape<A extends AnyTensor>(x: A, shape: number[]): Out<A> {
@@ -132,21 +147,20 @@ export function argMax<A extends AnyTensor>(x: A, axis = 0): Out<A> {
 
 export function cast<A extends AnyTensor>(x: A, dtype: DType): Out<A> {
   checkInput('x', x);
-  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32') {
-    throw new Error(`dtype: expected 'float32', 'float64' or 'int32', got ${describe(dtype)}`);
-  }
+  checkDType('dtype', dtype);
   return apply(castOp, [x], { dtype });
 }
 
 function reduction<T>(x: AnyTensor, axis: number | number[] | null | undefined, keepDims: boolean, mean: boolean): T {
   checkInput('x', x);
+  checkBoolean('keepDims', keepDims);
   let axes: number[] | null = null;
   if (axis !== undefined && axis !== null) {
     const list = typeof axis === 'number' ? [axis] : axis;
     if (!Array.isArray(list)) throw new Error(`axis: expected a number or an array of numbers, got ${describe(axis)}`);
     axes = [...new Set(list.map((a) => normalizeAxis('axis', a, x.shape.length)))].sort((p, q) => p - q);
   }
-  return apply<AnyTensor>(reduceOp, [x], { axes, keepDims: !!keepDims, mean }) as T;
+  return apply<AnyTensor>(reduceOp, [x], { axes, keepDims, mean }) as T;
 }
 
 /** Sum over `axis` (all axes by default). */
@@ -163,5 +177,8 @@ export function mean<A extends AnyTensor>(x: A, axis?: number | number[] | null,
 export function oneHot<A extends AnyTensor>(indices: A, depth: number, onValue = 1, offValue = 0, dtype: DType = 'float32'): Out<A> {
   checkInput('indices', indices);
   assertSizeArg(depth, 'depth');
+  checkNumber('onValue', onValue);
+  checkNumber('offValue', offValue);
+  checkDType('dtype', dtype);
   return apply(oneHotOp, [indices], { depth, onValue, offValue, dtype }, 'depth');
 }

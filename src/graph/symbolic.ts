@@ -5,7 +5,7 @@
  */
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { assertFitsTensor, formatShape } from '../tensor/shape-util.js';
+import { assertFitsTensor, describe, formatShape } from '../tensor/shape-util.js';
 import type { Dim, OpDef, TensorSpec } from './op-def.js';
 
 export type SourceKind = 'placeholder' | 'variable' | 'const';
@@ -97,6 +97,7 @@ export function placeholder(dtype: DType, shape: readonly Dim[], name?: string):
   if (!Array.isArray(shape) || shape.some((d) => d !== null && !(Number.isInteger(d) && d >= 0))) {
     throw new Error(`shape: expected an array of non-negative integers or null, got ${Array.isArray(shape) ? formatShape(shape) : String(shape)}`);
   }
+  if (name !== undefined && (typeof name !== 'string' || name === '')) throw new Error(`name: expected a non-empty string, got ${describe(name)}`);
   // a feed of this shape could never be allocated (even with every null dim at 1): say so now, not at run time
   assertFitsTensor(shape, 'shape');
   const node = new Operation(uniqueName(name ?? 'Placeholder'), null, 'placeholder', [], null);

@@ -109,9 +109,13 @@ export class EarlyStopping implements Callback {
     this.minDelta = minDelta;
     this.patience = patience;
     this.upwards = improvesUpwards(this.monitor, checkMode(args.mode));
+    if (args.baseline !== undefined && (typeof args.baseline !== 'number' || Number.isNaN(args.baseline))) {
+      throw new Error(`baseline: expected a number, got ${describe(args.baseline)}`);
+    }
     this.baseline = args.baseline;
-    this.restoreBestWeights = args.restoreBestWeights ?? false;
+    this.restoreBestWeights = booleanArg('restoreBestWeights', args.restoreBestWeights);
     this.verbose = args.verbose ?? 0;
+    if (this.verbose !== 0 && this.verbose !== 1) throw new Error(`verbose: expected 0 or 1, got ${describe(args.verbose)}`);
   }
 
   setModel(model: TrainedModel): void { this.model = model; }
@@ -170,9 +174,10 @@ export class ModelCheckpoint implements Callback {
     checkOptions('args', args, ['monitor', 'saveBestOnly', 'mode', 'includeOptimizer', 'verbose']);
     this.dir = dir;
     this.monitor = checkMonitor(args.monitor);
-    this.saveBestOnly = args.saveBestOnly ?? false;
-    this.includeOptimizer = args.includeOptimizer ?? false;
+    this.saveBestOnly = booleanArg('saveBestOnly', args.saveBestOnly);
+    this.includeOptimizer = booleanArg('includeOptimizer', args.includeOptimizer);
     this.verbose = args.verbose ?? 0;
+    if (this.verbose !== 0 && this.verbose !== 1) throw new Error(`verbose: expected 0 or 1, got ${describe(args.verbose)}`);
     this.upwards = improvesUpwards(this.monitor, checkMode(args.mode));
   }
 
@@ -195,6 +200,12 @@ export class ModelCheckpoint implements Callback {
     this.saved.push(dir);
     if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: saved the model to ${dir}`);
   }
+}
+
+function booleanArg(arg: string, v: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new Error(`${arg}: expected true or false, got ${describe(v)}`);
+  return v;
 }
 
 /** A checkpoint never replaces good weights with NaN or Infinity (a diverged model is worth nothing). */

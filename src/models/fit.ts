@@ -61,6 +61,7 @@ export async function fitModel(model: Trainable, x: Tensor, y: Tensor, args?: Fi
     if (!Array.isArray(vd) || vd.length !== 2) throw new Error(`validationData: expected [xValid, yValid], got ${describe(vd)}`);
     xVal = prepareInputs(model, vd[0], 'validationData[0]');
     yVal = prepareLabels(g, vd[1], xVal.shape[0], 'validationData[1]');
+    if (xVal.shape[0] === 0) throw new Error('validationData[0]: expected at least one validation sample, got 0 (a mean over no samples is undefined)');
   } else if (split > 0) {
     // Keras takes the last fraction of the data, before any shuffling.
     const n = xAll.shape[0];
@@ -81,8 +82,10 @@ export async function fitModel(model: Trainable, x: Tensor, y: Tensor, args?: Fi
   for (const cb of all) cb.setModel?.(model);
 
   if (verbose > 0) console.log(xVal ? `Train on ${n} samples, validate on ${xVal.shape[0]} samples` : `Train on ${n} samples`);
-  const xBuffer = new BatchBuffer(model.input.dtype, batchSize, xTrain.shape.slice(1));
-  const yBuffer = new BatchBuffer(yTrain.dtype, batchSize, yTrain.shape.slice(1));
+  // A batch never holds more than the n samples there are (Keras allows batchSize > n): size the buffers so.
+  const bufferRows = Math.min(batchSize, n);
+  const xBuffer = new BatchBuffer(model.input.dtype, bufferRows, xTrain.shape.slice(1));
+  const yBuffer = new BatchBuffer(yTrain.dtype, bufferRows, yTrain.shape.slice(1));
   const identity = Int32Array.from({ length: n }, (_, i) => i);
   let lastYield = performance.now();
   let step = initialEpoch * Math.ceil(n / batchSize) + 1; // 1-based, counted across epochs
