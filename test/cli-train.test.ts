@@ -15,7 +15,7 @@ import { sliceRows } from '../src/tensor/indexing.js';
 import * as layers from '../src/layers/index.js';
 import { input, model } from '../src/models/index.js';
 import { spawnSync } from 'node:child_process';
-import { chromiumPath, convnet, startConvnet, tempDir } from './cli-helpers.js';
+import { BIN, chromiumPath, convnet, startConvnet, tempDir } from './cli-helpers.js';
 
 const LIMIT = '2000';
 const root = tempDir('train');
@@ -186,4 +186,41 @@ test('report.html renders in headless Chromium: charts, every picture decoded, n
   } finally {
     await browser.close();
   }
+});
+
+/** `convnet ...args` with the file-size limit at `kb` KB: every write past it fails (EFBIG), as on a full disk. */
+function convnetOnFullDisk(kb: number, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('sh', ['-c', `ulimit -f ${kb}; exec "$0" "$@"`, process.execPath, BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('an output directory that cannot be written fails at start, before the data is loaded, with the path named', () => {
+  // Nothing here may print the "Training … on N images" line, which comes after the data is loaded.
+  const atStart = (r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp, label: string) => {
+    assert.equal(r.code, 1, `${label}: ${r.stderr}`);
+    assert.match(r.stderr, pattern, label);
+    assert.doesNotMatch(r.stdout, /Training /, label);
+  };
+  const file = path.join(root, 'a-file');
+  fs.writeFileSync(file, 'not a directory');
+  atStart(convnet(['train', '--limit', '50', '--out', path.join(file, 'run')]), /^convnet train: --out: cannot write to .*a-file\/run: ENOTDIR/, 'under a file');
+  // Read-only: a chmod 555 directory, unless we are root (root writes there anyway); then sysfs, which refuses even root.
+  const readOnly = path.join(root, 'read-only');
+  fs.mkdirSync(readOnly);
+  fs.chmodSync(readOnly, 0o555);
+  const rootUser = process.getuid?.() === 0;
+  if (!rootUser || fs.existsSync('/sys/kernel')) {
+    const out = rootUser ? '/sys/kernel/convnet-run' : path.join(readOnly, 'run');
+    atStart(convnet(['train', '--limit', '50', '--out', out]), /^convnet train: --out: cannot write to .*: E(ACCES|PERM|ROFS)/, 'read-only');
+  }
+  // A full disk, simulated by the file-size limit (RLIMIT_FSIZE): the probe is as large as a checkpoint.
+  const full = path.join(root, 'full-disk');
+  atStart(convnetOnFullDisk(64, ['train', '--limit', '50', '--out', full]), /^convnet train: --out: cannot write to .*full-disk: EFBIG/, 'full disk');
+  assert.deepEqual(fs.readdirSync(full), [], 'the probe file is removed');
+  // Resuming into a directory that has since filled up fails before training too, and leaves the checkpoint alone.
+  const resumed = path.join(root, 'resumed');
+  const before = checkpointPath(resumed);
+  atStart(convnetOnFullDisk(64, ['train', '--resume', resumed, '--epochs', '3']), /^convnet train: --resume: cannot write to .*resumed: EFBIG/, 'resume, full disk');
+  assert.equal(checkpointPath(resumed), before);
+  assert.ok(!fs.readdirSync(resumed).some((f) => f.startsWith('.write-probe')), 'no probe file left behind');
 });

@@ -8,7 +8,7 @@ import { seed as seedRandom } from '../tensor/random.js';
 import type { LayersModel } from '../models/model.js';
 import { lenet5 } from '../models/zoo.js';
 import { loadLayersModel } from '../io/model-load.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { probeWritableDirSync, writeFileAtomic } from '../io/atomic-write.js';
 import { Command, ParsedArgs, UsageError, intOption, stringOption } from './args.js';
 import { imagesForModel, labelsForModel, limitDataset, loadDataset } from './data.js';
 import { LoopState, RunSettings, hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
@@ -110,6 +110,9 @@ async function runTrain(args: ParsedArgs): Promise<number> {
     model = await buildModel(settings);
     state = initialState();
   }
+  // A read-only or full output directory fails here, before the data is loaded and long before the first
+  // epoch ends. The probe is the size of a checkpoint: weights plus Adam's two moments, float32.
+  probeWritableDirSync(outDir, model.countParams() * 4 * 3, resume !== undefined ? '--resume' : '--out');
   const tModel = performance.now();
 
   const data = limitDataset(await loadDataset(settings.data ?? undefined), settings.limit ?? undefined);
@@ -122,7 +125,6 @@ async function runTrain(args: ParsedArgs): Promise<number> {
   if (x.shape[0] === 0) throw new Error('--data: no training images');
   const tData = performance.now();
 
-  fs.mkdirSync(outDir, { recursive: true });
   if (resume === undefined) await writeCheckpoint(outDir, model, settings, state);
   console.log(`Training ${model.name} (${model.countParams().toLocaleString('en-US')} parameters) on ${x.shape[0]} images of ${data.source}, validating on ${xVal.shape[0]}; writing to ${outDir}`);
 

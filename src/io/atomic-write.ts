@@ -87,3 +87,60 @@ function syncDirectorySync(dir: string): void {
     if (fd !== undefined) fs.closeSync(fd);
   }
 }
+
+/**
+ * Creates `dir` and its missing parents one level at a time. Node 20's `mkdirSync(dir, { recursive: true })`
+ * never returns for some paths (anything under /proc), so a bad output path would hang instead of failing.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
+    missing.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/** The probe writes at most this much: enough to find a full disk, not a second copy of a huge model. */
+const PROBE_MAX_BYTES = 64 * 2 ** 20;
+
+/**
+ * Fails now, not after an hour of training, if `dir` cannot be created or cannot take `bytes` more bytes
+ * (read-only, full disk, a file where a directory should be): writes that many zero bytes to a temporary file
+ * in `dir`, flushes them to disk and removes the file. The Error starts with `argName` and keeps errno's code.
+ */
+export function probeWritableDirSync(dir: string, bytes: number, argName: string): void {
+  const probe = path.join(dir, `.write-probe.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    makeDirs(dir);
+    fd = fs.openSync(probe, 'wx', 0o600);
+    const chunk = new Uint8Array(Math.min(Math.max(bytes, 1), 2 ** 20));
+    for (let left = Math.min(Math.max(bytes, 1), PROBE_MAX_BYTES); left > 0;) {
+      const n = fs.writeSync(fd, chunk, 0, Math.min(left, chunk.length));
+      left -= n;
+    }
+    fs.fsyncSync(fd);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw Object.assign(new Error(`${argName}: cannot write to ${dir}: ${e.message}`, { cause: e }), { code: e.code });
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+    removeQuietly(probe);
+  }
+}
+
+/** Cleanup after a failure must not replace the failure's own Error (e.g. ENOTDIR when dir is a file). */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // nothing was created there
+  }
+}
