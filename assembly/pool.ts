@@ -63,10 +63,64 @@ function poolForward(params: usize, begin: i32, end: i32, mode: i32): void {
   }
 }
 
+/**
+ * Max backward when windows do not overlap and lie inside the image (stride >= window, no padding:
+ * LeNet's 2×2/2) and c >= 4:
+ * every dx element has at most one window, so it is written once (the gradient or 0) instead of
+ * zero-filled and accumulated, and the channel tail is one overlapping 4-lane block (it rewrites a
+ * few elements with the values they already hold) instead of a scalar search per channel.
+ */
+function maxPoolBackwardTiled(g: PoolParams, begin: i32, end: i32): void {
+  const c = g.channels;
+  const inImage = g.inH * g.inW * c;
+  const outImage = g.outH * g.outW * c;
+  const tiesAll = g.tiesAll != 0;
+  const zero = i32x4.splat(0);
+  // Rows and columns that no window covers (inH > outH·strideH or strides past the window) stay 0.
+  const covered = g.kh == g.strideH && g.kw == g.strideW && g.outH * g.kh == g.inH && g.outW * g.kw == g.inW;
+  for (let n = begin; n < end; n++) {
+    const x = <usize>g.aux + ((<usize>n * inImage) << 2);
+    const dx = <usize>g.out + ((<usize>n * inImage) << 2);
+    let dy = <usize>g.x + ((<usize>n * outImage) << 2);
+    if (!covered) memory.fill(dx, 0, <usize>inImage << 2);
+    for (let oy = 0; oy < g.outH; oy++) {
+      const y0 = oy * g.strideH;
+      for (let ox = 0; ox < g.outW; ox++) {
+        const x0 = ox * g.strideW;
+        for (let ch = 0; ch < c; ch += 4) {
+          if (ch + 4 > c) ch = c - 4;
+          let best = f32x4.splat(-Infinity);
+          for (let iy = y0; iy < y0 + g.kh; iy++) {
+            for (let ix = x0; ix < x0 + g.kw; ix++) best = f32x4.max(best, v128.load(x + ((<usize>((iy * g.inW + ix) * c + ch)) << 2)));
+          }
+          const bestIsNaN = f32x4.ne(best, best);
+          const grad = v128.load(dy + (<usize>ch << 2));
+          let taken = zero;
+          for (let iy = y0; iy < y0 + g.kh; iy++) {
+            for (let ix = x0; ix < x0 + g.kw; ix++) {
+              const off = (<usize>((iy * g.inW + ix) * c + ch)) << 2;
+              const v = v128.load(x + off);
+              let hit = v128.or(f32x4.eq(v, best), v128.and(bestIsNaN, f32x4.ne(v, v)));
+              if (!tiesAll) { hit = v128.andnot(hit, taken); taken = v128.or(taken, hit); }
+              v128.store(dx + off, v128.and(grad, hit));
+            }
+          }
+        }
+        dy += <usize>c << 2;
+      }
+    }
+  }
+}
+
 /** Pool entry: images [begin, end) of dx (fully overwritten); mode 0 = max, 1 = avg. */
 function poolBackward(params: usize, begin: i32, end: i32, mode: i32): void {
   const g = changetype<PoolParams>(params);
   const c = g.channels;
+  const inside = (g.outH - 1) * g.strideH + g.kh <= g.inH && (g.outW - 1) * g.strideW + g.kw <= g.inW;
+  if (mode == 0 && c >= 4 && g.padTop == 0 && g.padLeft == 0 && g.strideH >= g.kh && g.strideW >= g.kw && inside) {
+    maxPoolBackwardTiled(g, begin, end);
+    return;
+  }
   const inImage = g.inH * g.inW * c;
   const outImage = g.outH * g.outW * c;
   const tiesAll = g.tiesAll != 0;

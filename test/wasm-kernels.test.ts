@@ -149,6 +149,10 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
   const cases: { x: number[]; k: [number, number]; s: [number, number]; padding: Padding }[] = [
     { x: [2, 28, 28, 6], k: [2, 2], s: [2, 2], padding: 'valid' },
     { x: [1, 10, 10, 16], k: [2, 2], s: [2, 2], padding: 'valid' },
+    // Non-overlapping windows with uncovered gaps and odd channel counts (the tiled max backward).
+    { x: [2, 9, 11, 5], k: [2, 2], s: [3, 3], padding: 'valid' },
+    { x: [1, 8, 9, 7], k: [2, 3], s: [2, 3], padding: 'valid' },
+    { x: [1, 7, 7, 6], k: [2, 2], s: [2, 2], padding: 'same' },
   ];
   while (cases.length < 20) {
     const padding = r.pick(['same', 'valid'] as const);
