@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { splitWork, runChunks, setThreads, getThreads, threadScratch, whenReady } from '../src/wasm/pool.js';
+import {
+  splitWork, runChunks, setThreads, getThreads, threadScratch, whenReady, injectWorkerFault, setWorkerTimeout, readyWorkers,
+  retiredWorkerCount,
+} from '../src/wasm/pool.js';
 import { writeParams } from '../src/wasm/staging.js';
 import { wasmAlloc, wasmFree, allocatedBytes } from '../src/wasm/heap.js';
 import { isResident, getRuntime } from '../src/wasm/runtime.js';
@@ -40,7 +43,8 @@ test('a trap inside a worker surfaces as an Error in the caller, and the pool ke
   // A GEMM whose A lies past the end of memory: the worker's chunk traps (out of bounds).
   const bad = writeParams([pages + 4096, 1024, 1024, 8, 4, 4, 0, 0, 0]);
   const scratch = threadScratch(2, getRuntime().exports.gemmScratchFloats(4));
-  assert.throws(() => runChunks('gemm', bad, [0, 0, 8], scratch), /wasm worker \d+: gemm: .*memory access out of bounds/);
+  // (The worker runs that chunk, or the caller takes it back first when the worker is slow to wake.)
+  assert.throws(() => runChunks('gemm', bad, [0, 0, 8], scratch), /^Error: (wasm worker \d+: )?gemm: .*memory access out of bounds/);
   // The caller's own chunk failing is an Error too.
   assert.throws(() => runChunks('gemm', bad, [0, 8, 8], scratch), /gemm: .*out of bounds/);
   // Still usable afterwards.
@@ -127,4 +131,89 @@ test('setBackend / getBackend switch the kernel set; float64 calls still work un
   kernels().matmul(Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 0, 0, 1), c, 2, 2, 2, false, false, false);
   assert.deepEqual(Array.from(c), [1, 2, 3, 4]);
   assert.throws(() => setBackend('gpu' as never), /^Error: name: expected 'reference' or 'wasm', got "gpu"/);
+});
+
+/** A 2-way split 256³ GEMM of ones (each chunk a few ms, so a woken worker claims its chunk). */
+async function splitGemm(): Promise<{ run: () => void; check: () => void; free: () => void }> {
+  const { setSerialThresholds, matmul } = await import('../src/wasm/kernels.js');
+  const n = 256;
+  const a = wasmAlloc(n * n).fill(1), b = wasmAlloc(n * n).fill(1), c = wasmAlloc(n * n);
+  const previous = setSerialThresholds({ flops: 0, elements: 0 });
+  return {
+    run: () => { c.fill(0); matmul(a, b, c, n, n, n, false, false, false); },
+    check: () => { assert.equal(c[0], n); assert.equal(c[n * n - 1], n); assert.ok(c.every((v) => v === n)); },
+    free: () => { setSerialThresholds(previous); wasmFree(a); wasmFree(b); wasmFree(c); },
+  };
+}
+
+/** Runs `call` until it throws (a fault fires only once a worker claims a chunk); the Error. */
+function firstError(call: () => void, attempts = 200): Error {
+  for (let i = 0; i < attempts; i++) {
+    try { call(); } catch (error) { return error as Error; }
+  }
+  assert.fail(`expected an Error within ${attempts} calls, got none`);
+}
+
+test('a worker whose thread exits while holding a chunk is an Error, not a hang; the pool replaces it', { skip, timeout: 30000 }, async () => {
+  setThreads(2);
+  assert.equal(await whenReady(), 1);
+  const g = await splitGemm();
+  try {
+    const retired = retiredWorkerCount();
+    assert.ok(injectWorkerFault(0, 'exit'));
+    const started = Date.now();
+    const error = firstError(g.run);
+    assert.match(error.message, /^wasm worker \d+: its thread exited while running gemm; it was replaced/);
+    assert.ok(Date.now() - started < 5000, `noticed after ${Date.now() - started} ms`);
+    assert.equal(retiredWorkerCount(), retired + 1);
+    assert.equal(await whenReady(), 1, 'a fresh worker took its place');
+    for (let i = 0; i < 20; i++) { g.run(); g.check(); }
+  } finally {
+    g.free();
+  }
+});
+
+test('a worker that hangs holding a chunk is an Error after the timeout; the pool replaces it', { skip, timeout: 30000 }, async () => {
+  setThreads(2);
+  assert.equal(await whenReady(), 1);
+  const g = await splitGemm();
+  const previous = setWorkerTimeout(300);
+  try {
+    const retired = retiredWorkerCount();
+    assert.ok(injectWorkerFault(0, 'hang'));
+    const started = Date.now();
+    const error = firstError(g.run);
+    assert.match(error.message, /^wasm worker \d+: expected gemm to finish within \d+ ms, got no answer; the worker was stopped and replaced/);
+    assert.ok(Date.now() - started < 5000, `noticed after ${Date.now() - started} ms`);
+    assert.equal(retiredWorkerCount(), retired + 1);
+    assert.equal(await whenReady(), 1);
+    for (let i = 0; i < 20; i++) { g.run(); g.check(); }
+  } finally {
+    setWorkerTimeout(previous);
+    g.free();
+  }
+});
+
+test('a worker terminated from outside never stalls a call: its chunks run on the caller, then it is replaced', { skip, timeout: 30000 }, async () => {
+  setThreads(2);
+  assert.equal(await whenReady(), 1);
+  const g = await splitGemm();
+  const previous = setWorkerTimeout(200);
+  try {
+    const retired = retiredWorkerCount();
+    assert.ok(injectWorkerFault(0, 'terminate'));
+    // Right away (the thread may still be stopping) and after it is gone: every call completes, correct.
+    for (let i = 0; i < 10; i++) { g.run(); g.check(); }
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) { g.run(); g.check(); }
+    assert.ok(Date.now() - started < 5000);
+    assert.equal(retiredWorkerCount(), retired + 1, 'the dead worker was noticed and replaced');
+    assert.equal(await whenReady(), 1);
+    assert.equal(readyWorkers(), 1);
+    for (let i = 0; i < 20; i++) { g.run(); g.check(); }
+  } finally {
+    setWorkerTimeout(previous);
+    g.free();
+  }
 });

@@ -1,7 +1,9 @@
 /**
  * The layout of the control block shared by the calling thread and each worker (an Int32Array over a
- * SharedArrayBuffer, one SLOT_INTS-int slot per worker). The caller fills a task, bumps SEQ and
- * notifies; the worker runs it, writes STATUS, sets DONE = SEQ and notifies back.
+ * SharedArrayBuffer, one SLOT_INTS-int slot per worker). The caller fills a task, opens CLAIM, bumps
+ * SEQ and notifies. Whoever wins CLAIM (compare-exchange) runs the task: the worker when it wakes in
+ * time, else the caller once its own chunk is done, so a descheduled or dead worker never stalls a
+ * call. The worker then writes STATUS (if it ran the task), sets DONE = SEQ and notifies back.
  */
 export const SLOT_INTS = 64;
 export const SEQ = 0;
@@ -13,12 +15,24 @@ export const END = 5;
 export const SCRATCH = 6;
 export const STATUS = 7;
 export const READY = 8;
+/** Who runs the posted task: CLAIM_OPEN until the worker or the caller takes it. */
+export const CLAIM = 9;
+/** Set to 1 by a worker's exit hook (process.exit inside it), so a waiting caller sees it at once. */
+export const EXITED = 10;
+/** Test hook: a fault the worker simulates after claiming its next task (FAULT_EXIT, FAULT_HANG). */
+export const FAULT = 11;
 /** Error text of a failed task, UTF-8, from this byte of the slot to its end. */
 export const MESSAGE_BYTE = 64;
 export const MESSAGE_BYTES = SLOT_INTS * 4 - MESSAGE_BYTE;
 
 export const STATUS_OK = 0;
 export const STATUS_ERROR = 1;
+export const CLAIM_OPEN = 0;
+export const CLAIM_WORKER = 1;
+export const CLAIM_CALLER = 2;
+export const FAULT_NONE = 0;
+export const FAULT_EXIT = 1;
+export const FAULT_HANG = 2;
 /** KERNEL value that tells a worker to leave its loop. */
 export const KERNEL_EXIT = -1;
 

@@ -12,7 +12,8 @@ import { allocBytes, freeBytes } from './heap.js';
 import { POOL_KERNELS, type PoolKernel } from './kernel-names.js';
 import {
   SLOT_INTS, SEQ, DONE, KERNEL, PARAMS, BEGIN, END, SCRATCH, STATUS, READY, MESSAGE_BYTE, MESSAGE_BYTES,
-  STATUS_ERROR, KERNEL_EXIT, waitWhileEquals, type WorkerInit,
+  STATUS_ERROR, KERNEL_EXIT, CLAIM, CLAIM_OPEN, CLAIM_CALLER, EXITED, FAULT, FAULT_EXIT, FAULT_HANG,
+  waitWhileEquals, type WorkerInit,
 } from './pool-protocol.js';
 
 /** Longest wait for a worker to instantiate the module. */
@@ -26,7 +27,20 @@ const controlBuffer = typeof SharedArrayBuffer === 'function' ? new SharedArrayB
 const control = new Int32Array(controlBuffer);
 const controlBytes = new Uint8Array(control.buffer);
 
-interface PoolWorker { worker: PoolWorkerHandle; slot: number; ready: boolean }
+interface PoolWorker {
+  worker: PoolWorkerHandle; slot: number; ready: boolean;
+  /** When the oldest task this worker has not yet answered was posted (performance.now()), or -1. */
+  unansweredSince: number;
+}
+
+/**
+ * How long a caller waits for a worker that claimed a task before declaring it dead: at least this,
+ * and at least WORKER_TIMEOUT_FACTOR times what the caller's own chunk took (chunks are equal shares).
+ */
+let workerTimeoutMs = 5000;
+const WORKER_TIMEOUT_FACTOR = 50;
+/** Slices of Atomics.wait between checks of a worker's EXITED word and the deadline. */
+const WAIT_SLICE_MS = 50;
 
 let threads = Math.max(1, Math.min(platform.defaultThreads(), MAX_WORKERS + 1));
 const workers: PoolWorker[] = [];
@@ -78,7 +92,7 @@ function startWorker(): PoolWorker {
   const worker = platform.spawnPoolWorker(workerData);
   // A worker that dies outside a task (it never should) is noted; its next task reports an error.
   worker.onError(() => { Atomics.store(control, base + READY, -1); Atomics.notify(control, base + READY); });
-  return { worker, slot, ready: false };
+  return { worker, slot, ready: false, unansweredSince: -1 };
 }
 
 function readMessage(slot: number): string {
@@ -147,9 +161,43 @@ export function splitWork(total: number, parts: number, align = 1): number[] {
   return bounds;
 }
 
+let retiredWorkers = 0;
+
+/** How many workers were found dead or unresponsive and replaced since the process started. */
+export function retiredWorkerCount(): number {
+  return retiredWorkers;
+}
+
 /**
- * Run kernel(params, bounds[t], bounds[t+1], scratch[t]) for every chunk t, chunk 0 on this thread,
- * the others on workers (on this thread too while a worker is still starting); returns when all are done. A failure in any chunk throws here.
+ * A worker that died or stopped answering: it leaves the pool (its thread is stopped) and a fresh
+ * one starts in the background; until that one is ready, its share runs on the calling thread.
+ */
+function retire(w: PoolWorker): void {
+  retiredWorkers++;
+  const i = workers.indexOf(w);
+  if (i >= 0) workers.splice(i, 1);
+  stopWorker(w);
+  if (threads > 1) spawnMissing();
+}
+
+/**
+ * Whether a worker left earlier tasks unanswered (the caller ran them) for longer than the timeout:
+ * it is dead (stopped from outside) or hopelessly starved. It holds no task (a task it had claimed
+ * would have been waited for), so retiring it is safe.
+ */
+function isStalled(w: PoolWorker, now: number): boolean {
+  const base = w.slot * SLOT_INTS;
+  if (Atomics.load(control, base + EXITED) === 1) return true;
+  if (Atomics.load(control, base + DONE) === Atomics.load(control, base + SEQ)) { w.unansweredSince = -1; return false; }
+  return w.unansweredSince >= 0 && now - w.unansweredSince > workerTimeoutMs;
+}
+
+/**
+ * Run kernel(params, bounds[t], bounds[t+1], scratch[t]) for every chunk t: chunk 0 on this thread,
+ * the others posted to workers. Once its own chunk is done the caller takes back every posted chunk no
+ * worker has claimed yet (a descheduled, slow-to-wake or dead worker costs at most the serial time),
+ * then waits for the claimed ones. A failure in any chunk, or a worker that exits or does not answer
+ * within the timeout while holding a chunk, throws here (that worker is replaced); it never hangs.
  */
 export function runChunks(kernel: PoolKernel, params: number, bounds: number[], scratchPtrs: number[]): void {
   const rt = getRuntime();
@@ -157,11 +205,13 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
   if (chunks > threads) throw new Error(`bounds: expected at most ${threads} chunks, got ${chunks}`);
   if (chunks > 1) spawnMissing();
   const id = POOL_KERNELS.indexOf(kernel);
-  const posted: PoolWorker[] = [];
+  const posted: { w: PoolWorker; t: number }[] = [];
   const mine = [0];
+  const postedAt = performance.now();
   for (let t = 1; t < chunks; t++) {
     const w = workers[t - 1];
-    if (!isReady(w)) { mine.push(t); continue; }
+    if (!w || !isReady(w)) { mine.push(t); continue; }
+    if (isStalled(w, postedAt)) { retire(w); mine.push(t); continue; }
     const base = w.slot * SLOT_INTS;
     control[base + KERNEL] = id;
     control[base + PARAMS] = params;
@@ -169,28 +219,81 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
     control[base + END] = bounds[t + 1];
     control[base + SCRATCH] = scratchPtrs[t];
     control[base + STATUS] = 0;
+    Atomics.store(control, base + CLAIM, CLAIM_OPEN);
     Atomics.add(control, base + SEQ, 1);
     Atomics.notify(control, base + SEQ);
-    posted.push(w);
+    if (w.unansweredSince < 0) w.unansweredSince = postedAt;
+    posted.push({ w, t });
   }
   let failure: Error | null = null;
-  try {
-    for (const t of mine) rt.exports[kernel](params, bounds[t], bounds[t + 1], scratchPtrs[t]);
-  } catch (error) {
-    failure = new Error(`${kernel}: ${(error as Error).message}`);
-  }
-  // Always collect every worker, even after a failure here, so none is still writing when we return.
-  for (const w of posted) {
-    const base = w.slot * SLOT_INTS;
-    const seq = Atomics.load(control, base + SEQ);
-    // Read DONE once per round and sleep only while it still holds that stale value: reading it twice
-    // (once to test, once to wait on) could wait on the very value that means "done", forever.
-    for (let done = Atomics.load(control, base + DONE); done !== seq; done = Atomics.load(control, base + DONE)) {
-      waitWhileEquals(control, base + DONE, done);
+  const runHere = (t: number) => {
+    try {
+      rt.exports[kernel](params, bounds[t], bounds[t + 1], scratchPtrs[t]);
+    } catch (error) {
+      failure ??= new Error(`${kernel}: ${(error as Error).message}`);
     }
-    if (control[base + STATUS] === STATUS_ERROR && !failure) failure = new Error(`wasm worker ${w.slot}: ${readMessage(w.slot)}`);
+  };
+  for (const t of mine) runHere(t);
+  // Take back what no worker has started.
+  const claimed: PoolWorker[] = [];
+  for (const { w, t } of posted) {
+    if (Atomics.compareExchange(control, w.slot * SLOT_INTS + CLAIM, CLAIM_OPEN, CLAIM_CALLER) === CLAIM_OPEN) runHere(t);
+    else claimed.push(w);
+  }
+  const ownMs = performance.now() - postedAt;
+  const timeoutMs = Math.max(workerTimeoutMs, WORKER_TIMEOUT_FACTOR * ownMs);
+  // Collect every worker that claimed a chunk, even after a failure here, so none is still writing when we return.
+  for (const w of claimed) {
+    const error = awaitWorker(w, kernel, timeoutMs);
+    if (error) { failure ??= error; retire(w); }
   }
   if (failure) throw failure;
+}
+
+/** Waits for a worker's answer to its latest task; an Error if it failed, exited or timed out. */
+function awaitWorker(w: PoolWorker, kernel: PoolKernel, timeoutMs: number): Error | null {
+  const base = w.slot * SLOT_INTS;
+  const seq = Atomics.load(control, base + SEQ);
+  const deadline = performance.now() + timeoutMs;
+  // Read DONE once per round and sleep only while it still holds that stale value: reading it twice
+  // (once to test, once to wait on) could wait on the very value that means "done", forever.
+  for (let done = Atomics.load(control, base + DONE); done !== seq; done = Atomics.load(control, base + DONE)) {
+    if (Atomics.load(control, base + EXITED) === 1) {
+      return new Error(`wasm worker ${w.slot}: its thread exited while running ${kernel}; it was replaced, the call's output is incomplete`);
+    }
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      return new Error(`wasm worker ${w.slot}: expected ${kernel} to finish within ${Math.round(timeoutMs)} ms, got no answer; the worker was stopped and replaced, the call's output is incomplete`);
+    }
+    waitWhileEquals(control, base + DONE, done, Math.min(left, WAIT_SLICE_MS));
+  }
+  w.unansweredSince = -1;
+  if (control[base + STATUS] === STATUS_ERROR) return new Error(`wasm worker ${w.slot}: ${readMessage(w.slot)}`);
+  return null;
+}
+
+/**
+ * The least time a caller waits for a worker holding a chunk before declaring it dead (default
+ * 5000 ms; tests shorten it); returns the previous value.
+ */
+export function setWorkerTimeout(ms: number): number {
+  if (!(ms > 0)) throw new Error(`ms: expected a positive number of milliseconds, got ${ms}`);
+  const previous = workerTimeoutMs;
+  workerTimeoutMs = ms;
+  return previous;
+}
+
+/**
+ * Test hook: worker `index` (0-based among running workers) exits or hangs right after claiming its
+ * next task ('exit' ends its thread with process.exit, 'hang' blocks it forever), or is stopped from
+ * outside now ('terminate'). Returns false when there is no such worker.
+ */
+export function injectWorkerFault(index: number, fault: 'exit' | 'hang' | 'terminate'): boolean {
+  const w = workers[index];
+  if (!w) return false;
+  if (fault === 'terminate') { void w.worker.terminate(); return true; }
+  Atomics.store(control, w.slot * SLOT_INTS + FAULT, fault === 'exit' ? FAULT_EXIT : FAULT_HANG);
+  return true;
 }
 
 /**

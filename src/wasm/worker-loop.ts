@@ -7,8 +7,12 @@
 import { POOL_KERNELS, moduleImports, type PoolEntry } from './kernel-names.js';
 import {
   SLOT_INTS, SEQ, DONE, KERNEL, PARAMS, BEGIN, END, SCRATCH, STATUS, READY, MESSAGE_BYTE, MESSAGE_BYTES,
-  STATUS_OK, STATUS_ERROR, KERNEL_EXIT, waitWhileEquals, type WorkerInit,
+  STATUS_OK, STATUS_ERROR, KERNEL_EXIT, CLAIM, CLAIM_OPEN, CLAIM_WORKER, EXITED, FAULT, FAULT_EXIT, FAULT_HANG,
+  waitWhileEquals, type WorkerInit,
 } from './pool-protocol.js';
+
+/** The thread's process object where there is one (Node's worker_threads), for its exit hook. */
+const workerProcess = (globalThis as { process?: { on?(event: 'exit', listener: () => void): void; exit?(code: number): void } }).process;
 
 /** Runs forever (until told KERNEL_EXIT): the body of every pool worker, Node's or a browser's. */
 export function runPoolWorker(init: WorkerInit): void {
@@ -24,6 +28,13 @@ export function runPoolWorker(init: WorkerInit): void {
     control[base + STATUS] = status;
   }
 
+  // A thread that exits (process.exit inside it) says so, waking a caller that waits for its answer;
+  // events cannot reach a caller blocked in Atomics.wait, shared memory can.
+  workerProcess?.on?.('exit', () => {
+    Atomics.store(control, base + EXITED, 1);
+    Atomics.notify(control, base + DONE);
+  });
+
   // Read before announcing READY: the caller posts its first task only after seeing READY.
   let seen = Atomics.load(control, base + SEQ);
   let entries: PoolEntry[] = [];
@@ -38,16 +49,27 @@ export function runPoolWorker(init: WorkerInit): void {
   }
   Atomics.notify(control, base + READY);
 
+  /** Test hook (pool.injectWorkerFault): die or hang while holding a claimed task. */
+  function simulateFault(fault: number): void {
+    if (fault === FAULT_EXIT) workerProcess?.exit?.(1);
+    if (fault === FAULT_HANG) for (;;) Atomics.wait(control, base + FAULT, fault);
+  }
+
   while (entries.length > 0) {
     waitWhileEquals(control, base + SEQ, seen);
     seen = Atomics.load(control, base + SEQ);
-    const kernel = control[base + KERNEL];
-    if (kernel === KERNEL_EXIT) break;
-    try {
-      entries[kernel](control[base + PARAMS], control[base + BEGIN], control[base + END], control[base + SCRATCH]);
-      control[base + STATUS] = STATUS_OK;
-    } catch (error) {
-      report(STATUS_ERROR, `${POOL_KERNELS[kernel] ?? kernel}: ${(error as Error).message}`);
+    if (control[base + KERNEL] === KERNEL_EXIT) break;
+    // The caller may have taken the task already (it finished its own chunk before this thread woke).
+    // The task's fields are read only after winning the claim: they may belong to a newer task.
+    if (Atomics.compareExchange(control, base + CLAIM, CLAIM_OPEN, CLAIM_WORKER) === CLAIM_OPEN) {
+      const kernel = control[base + KERNEL];
+      simulateFault(control[base + FAULT]);
+      try {
+        entries[kernel](control[base + PARAMS], control[base + BEGIN], control[base + END], control[base + SCRATCH]);
+        control[base + STATUS] = STATUS_OK;
+      } catch (error) {
+        report(STATUS_ERROR, `${POOL_KERNELS[kernel] ?? kernel}: ${(error as Error).message}`);
+      }
     }
     Atomics.store(control, base + DONE, seen);
     Atomics.notify(control, base + DONE);
