@@ -25,7 +25,13 @@ export default defineConfig({
   },
   server: { headers: isolationHeaders, fs: { allow: [here('..')] } },
   preview: { headers: isolationHeaders },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // Worker bundles are not minified: TensorFlow.js's threaded WASM backend (bench page) stringifies a function,
+    // its Emscripten factory, to start its pthread workers, and that source must stay as written (mangled or
+    // compressed, it reads variables that no longer exist: 'e is not defined', '_scriptDir is not defined').
+    rolldownOptions: { output: { minify: false } },
+  },
   build: {
     outDir: here('dist'),
     emptyOutDir: true,
@@ -35,6 +41,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 4000,
     rolldownOptions: {
       input: { playground: here('index.html'), bench: here('bench.html') },
+      // No per-plugin timing report after each build (noise in test logs).
+      checks: { bundlerTimings: false },
+
     },
   },
 });

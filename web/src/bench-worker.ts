@@ -35,6 +35,9 @@ async function benchConvnet(req: BenchRequest, data: Batches): Promise<BenchResu
   if (req.engine === 'convnet-wasm') {
     await cn.ready();
     cn.setThreads(req.threads);
+    await cn.ready(); // waits for the pool's workers to start
+  } else {
+    cn.setBackend('reference'); // the plain TypeScript kernels
   }
   cn.random.seed(0);
   const model = cn.lenet5();

@@ -19,7 +19,10 @@ const state = {
   step: 0,
   backend: null as null | BackendReport,
   lastEval: null as null | { step: number; acc: number; loss: number; count: number; full: boolean },
-  prediction: null as null | { id: number; probs: number[] },
+  /** The last evaluation on the whole test set (sent when training pauses at ?stopAt). */
+  fullEval: null as null | { step: number; acc: number; loss: number; count: number; full: boolean },
+  /** The last prediction and the 28×28 input it was made for. */
+  prediction: null as null | { id: number; probs: number[]; input: number[] },
   saved: 0,
   loaded: 0,
   errors: [] as string[],
@@ -61,9 +64,11 @@ function message(text: string, isError = false): void {
 // Drawing → preprocessed 28×28 image → the worker's prediction and feature maps.
 let predictionId = 0;
 let currentInput: Float32Array | null = null;
+let predictedInput: Float32Array | null = null;
 function predict(): void {
   if (currentInput === null || !state.ready) return;
-  send({ type: 'predict', id: ++predictionId, pixels: currentInput.slice() });
+  predictedInput = currentInput.slice();
+  send({ type: 'predict', id: ++predictionId, pixels: predictedInput.slice() });
 }
 const pad = new DrawPad($<HTMLCanvasElement>('pad'), () => {
   const canvas = $<HTMLCanvasElement>('pad');
@@ -130,6 +135,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       break;
     case 'eval':
       state.lastEval = { step: m.step, acc: m.acc, loss: m.loss, count: m.count, full: m.full };
+      if (m.full) state.fullEval = state.lastEval;
       $('test-acc').textContent = `${(100 * m.acc).toFixed(1)}% (${m.count.toLocaleString('en')} images)`;
       lossChart.add(testLoss, m.step, m.loss);
       accChart.add(testAcc, m.step, m.acc);
@@ -140,7 +146,7 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       break;
     case 'prediction':
       if (m.id !== predictionId) break; // a newer drawing is on its way
-      state.prediction = { id: m.id, probs: Array.from(m.probs) };
+      state.prediction = { id: m.id, probs: Array.from(m.probs), input: Array.from(predictedInput!) };
       drawProbabilities($('probs'), m.probs);
       drawFeatureMaps($('maps'), m.layers);
       break;

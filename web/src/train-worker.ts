@@ -113,7 +113,7 @@ async function trainLoop(): Promise<void> {
         windowStart = now;
       }
       if (now - lastFilters >= FILTERS_EVERY_MS || !running) { sendFilters(); lastFilters = now; }
-      if (now - lastEval >= QUICK_EVAL_EVERY_MS) { runEval(false); lastEval = performance.now(); windowStart = lastEval; }
+      if (running && now - lastEval >= QUICK_EVAL_EVERY_MS) { runEval(false); lastEval = performance.now(); windowStart = lastEval; }
       await nextTask();
       await drainPending();
     }

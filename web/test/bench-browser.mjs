@@ -5,6 +5,7 @@
  * BENCH_STEPS=n timed steps per fast engine (default 40; each runs at least 1 s as well).
  * Extra Chromium flags: BENCH_CHROMIUM_ARGS="--flag --flag".
  */
+import { loadavg } from 'node:os';
 import { buildWeb, chromiumPath, distDir } from './build-web.mjs';
 import { serve } from './serve.mjs';
 
@@ -23,6 +24,7 @@ let exitCode = 0;
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  const loadBefore = loadavg()[0];
   await page.goto(`${server.url}/bench.html?steps=${steps}`);
   await page.waitForFunction(() => window.bench?.done, null, { timeout: 600_000, polling: 500 });
   const bench = await page.evaluate(() => window.bench);
@@ -32,6 +34,8 @@ try {
     ? [r.label, '-', '-', '-', `unavailable: ${r.error}`]
     : [r.label, r.msPerStep.toFixed(2), String(Math.round(32000 / r.msPerStep)), ref ? `${(r.msPerStep / ref).toFixed(2)}×` : '-', `${r.detail} (${r.steps} timed steps)`]);
   console.log(`LeNet-5 training step, batch 32, float32, in Chromium ${version} (headless), ${bench.cores} logical cores, crossOriginIsolated ${bench.crossOriginIsolated}`);
+  // Other processes on the machine share its cores with the page's threads: say how busy it was.
+  console.log(`load average (1 min): ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
   console.log(table(['engine', 'ms/step', 'examples/s', 'time vs convnet 2 threads', 'details'], rows));
   if (!bench.results.some((r) => r.engine === 'convnet-wasm' && r.msPerStep !== null)) { console.error('convnet did not run'); exitCode = 1; }
 } finally {

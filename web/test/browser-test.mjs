@@ -48,9 +48,9 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   assert.equal(backend.threads, 2, 'training must run on 2 kernel threads');
   assert.equal(backend.crossOriginIsolated, true);
 
-  await page.waitForFunction(() => window.playground.lastEval?.full || window.playground.errors.length > 0, null, { timeout: 120_000, polling: 200 });
+  await page.waitForFunction(() => (window.playground.fullEval && !window.playground.running) || window.playground.errors.length > 0, null, { timeout: 120_000, polling: 200 });
   const trained = performance.now();
-  const evalResult = await page.evaluate(() => window.playground.lastEval);
+  const evalResult = await page.evaluate(() => window.playground.fullEval);
   t.diagnostic(`after ${evalResult.step} steps: test accuracy ${(100 * evalResult.acc).toFixed(2)}% on ${evalResult.count} images, loss ${evalResult.loss.toFixed(4)}; ` +
     `training took ${((trained - ready) / 1000).toFixed(1)} s (${((trained - ready) / evalResult.step).toFixed(1)} ms/step incl. evaluations)`);
   assert.equal(evalResult.count, 10000);
@@ -60,16 +60,19 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   assert.equal(await page.evaluate(() => window.playground.running), false);
 
   // 2. Draw a "1" with the mouse; the network must read it as 1.
-  const pad = await page.locator('#pad').boundingBox();
   const predictionAfter = async (draw) => {
     const before = await page.evaluate(() => window.playground.prediction?.id ?? 0);
     await draw();
     await page.waitForFunction((id) => (window.playground.prediction?.id ?? 0) > id, before, { timeout: 10_000 });
     await page.waitForTimeout(300); // the last move's request may still be in flight: take the newest answer
-    return page.evaluate(() => window.playground.prediction.probs);
+    return page.evaluate(() => window.playground.prediction);
   };
   const argMax = (p) => p.indexOf(Math.max(...p));
-  const probsOne = await predictionAfter(() => drawStroke(page, pad, digitStrokes.one));
+  // Always on a cleared pad: strokes drawn over each other darken the anti-aliased edges, a different input.
+  // The pad is measured each time: messages appearing above it move it down the page.
+  const drawOne = async () => { await page.click('#clear'); await drawStroke(page, await page.locator('#pad').boundingBox(), digitStrokes.one); };
+  const one = await predictionAfter(drawOne);
+  const probsOne = one.probs;
   t.diagnostic(`drawn "1": predicted ${argMax(probsOne)} (p = ${Math.max(...probsOne).toFixed(3)})`);
   assert.equal(argMax(probsOne), 1, `a drawn 1 was read as ${argMax(probsOne)}: ${probsOne.map((p) => p.toFixed(3))}`);
   assert.ok(Math.abs(probsOne.reduce((a, b) => a + b, 0) - 1) < 1e-4, 'probabilities sum to 1');
@@ -84,11 +87,13 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   // 4. Reload without training: fresh random weights, then load the saved model; the same drawing gets the same answer.
   await page.goto(`${server.url}/index.html?train=0&threads=2&seed=1`);
   await page.waitForFunction(() => window.playground.ready || window.playground.errors.length > 0, null, { timeout: 60_000 });
-  const fresh = await predictionAfter(() => drawStroke(page, pad, digitStrokes.one));
+  const fresh = (await predictionAfter(drawOne)).probs;
   await page.click('#load');
   await page.waitForFunction(() => window.playground.loaded === 1 || window.playground.errors.length > 0, null, { timeout: 10_000 });
   assert.deepEqual(await page.evaluate(() => window.playground.errors), []);
-  const reloaded = await predictionAfter(() => drawStroke(page, pad, digitStrokes.one));
+  const reloadedPrediction = await predictionAfter(drawOne);
+  const reloaded = reloadedPrediction.probs;
+  assert.deepEqual(reloadedPrediction.input, one.input, 'the same drawing must give the same 28×28 input');
   const maxDiff = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
   t.diagnostic(`before load: predicted ${argMax(fresh)}, max |Δp| vs the trained model ${maxDiff(fresh, probsOne).toFixed(3)}; after load: max |Δp| ${maxDiff(reloaded, probsOne).toExponential(1)}`);
   assert.ok(maxDiff(fresh, probsOne) > 0.01, 'an untrained model must answer differently (else the load proves nothing)');
