@@ -21,6 +21,19 @@ export const CLAIM = 9;
 export const EXITED = 10;
 /** Test hook: a fault the worker simulates after claiming its next task (FAULT_EXIT, FAULT_HANG). */
 export const FAULT = 11;
+/** MODE_CHUNK: run [BEGIN, END). MODE_SHARED: take GRAIN-sized pieces of the shared job until none is left. */
+export const MODE = 12;
+export const MODE_CHUNK = 0;
+export const MODE_SHARED = 1;
+
+/** Worker slots in the control block; one more slot after them holds the shared job. */
+export const MAX_WORKERS = 64;
+/** The shared job (MODE_SHARED): threads take [NEXT, NEXT + GRAIN) by Atomics.add on NEXT until TOTAL. */
+export const JOB = MAX_WORKERS * SLOT_INTS;
+export const JOB_NEXT = JOB;
+export const JOB_TOTAL = JOB + 1;
+export const JOB_GRAIN = JOB + 2;
+export const CONTROL_INTS = JOB + SLOT_INTS;
 /** Error text of a failed task, UTF-8, from this byte of the slot to its end. */
 export const MESSAGE_BYTE = 64;
 export const MESSAGE_BYTES = SLOT_INTS * 4 - MESSAGE_BYTE;
@@ -56,4 +69,18 @@ export function waitWhileEquals(control: Int32Array, index: number, value: numbe
     Atomics.wait(control, index, value, Math.min(left, 1000));
   }
   return true;
+}
+
+/**
+ * Runs pieces of the shared job until none is left (every thread of a MODE_SHARED call does this).
+ * A piece that throws stops this thread's share; the others finish the rest.
+ */
+export function runSharedJob(
+  control: Int32Array, entry: (params: number, begin: number, end: number, scratch: number) => void,
+  params: number, scratch: number,
+): void {
+  const total = control[JOB_TOTAL], grain = control[JOB_GRAIN];
+  for (let i = Atomics.add(control, JOB_NEXT, grain); i < total; i = Atomics.add(control, JOB_NEXT, grain)) {
+    entry(params, i, Math.min(i + grain, total), scratch);
+  }
 }

@@ -13,17 +13,16 @@ import { POOL_KERNELS, type PoolKernel } from './kernel-names.js';
 import {
   SLOT_INTS, SEQ, DONE, KERNEL, PARAMS, BEGIN, END, SCRATCH, STATUS, READY, MESSAGE_BYTE, MESSAGE_BYTES,
   STATUS_ERROR, KERNEL_EXIT, CLAIM, CLAIM_OPEN, CLAIM_CALLER, EXITED, FAULT, FAULT_EXIT, FAULT_HANG,
-  waitWhileEquals, type WorkerInit,
+  MODE, MODE_CHUNK, MODE_SHARED, MAX_WORKERS, CONTROL_INTS, JOB_NEXT, JOB_TOTAL, JOB_GRAIN,
+  waitWhileEquals, runSharedJob, type WorkerInit,
 } from './pool-protocol.js';
 
 /** Longest wait for a worker to instantiate the module. */
 const START_TIMEOUT_MS = 30000;
-/** Slots for this many workers are reserved up front (the control block never moves). */
-const MAX_WORKERS = 64;
 
 // A page that is not cross-origin isolated has no SharedArrayBuffer; it runs one thread, and this
 // block is then never shared.
-const controlBuffer = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(MAX_WORKERS * SLOT_INTS * 4) : new ArrayBuffer(MAX_WORKERS * SLOT_INTS * 4);
+const controlBuffer = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(CONTROL_INTS * 4) : new ArrayBuffer(CONTROL_INTS * 4);
 const control = new Int32Array(controlBuffer);
 const controlBytes = new Uint8Array(control.buffer);
 
@@ -41,6 +40,8 @@ let workerTimeoutMs = 5000;
 const WORKER_TIMEOUT_FACTOR = 50;
 /** Slices of Atomics.wait between checks of a worker's EXITED word and the deadline. */
 const WAIT_SLICE_MS = 50;
+/** Pieces of a shared job per thread (parallelFor). */
+const PIECES_PER_THREAD = 4;
 
 let threads = Math.max(1, Math.min(platform.defaultThreads(), MAX_WORKERS + 1));
 const workers: PoolWorker[] = [];
@@ -192,12 +193,54 @@ function isStalled(w: PoolWorker, now: number): boolean {
   return w.unansweredSince >= 0 && now - w.unansweredSince > workerTimeoutMs;
 }
 
+/** Worker `w` gets a task; returns false (nothing posted) when it is not ready or was just retired. */
+function post(w: PoolWorker | undefined, mode: number, id: number, params: number, begin: number, end: number, scratchPtr: number, now: number): w is PoolWorker {
+  if (!w || !isReady(w)) return false;
+  if (isStalled(w, now)) { retire(w); return false; }
+  const base = w.slot * SLOT_INTS;
+  control[base + MODE] = mode;
+  control[base + KERNEL] = id;
+  control[base + PARAMS] = params;
+  control[base + BEGIN] = begin;
+  control[base + END] = end;
+  control[base + SCRATCH] = scratchPtr;
+  control[base + STATUS] = 0;
+  Atomics.store(control, base + CLAIM, CLAIM_OPEN);
+  Atomics.add(control, base + SEQ, 1);
+  Atomics.notify(control, base + SEQ);
+  if (w.unansweredSince < 0) w.unansweredSince = now;
+  return true;
+}
+
+/**
+ * After the caller's own share: takes back each posted task no worker has claimed (running it here
+ * via `runHere`, if given), then waits for the workers that claimed theirs. Returns the first failure.
+ */
+function collect(
+  posted: { w: PoolWorker; t: number }[], kernel: PoolKernel, startedAt: number,
+  runHere: ((t: number) => void) | null, failure: Error | null,
+): Error | null {
+  const claimed: PoolWorker[] = [];
+  for (const { w, t } of posted) {
+    if (Atomics.compareExchange(control, w.slot * SLOT_INTS + CLAIM, CLAIM_OPEN, CLAIM_CALLER) === CLAIM_OPEN) runHere?.(t);
+    else claimed.push(w);
+  }
+  const timeoutMs = Math.max(workerTimeoutMs, WORKER_TIMEOUT_FACTOR * (performance.now() - startedAt));
+  // Collect every worker that claimed work, even after a failure here, so none is still writing when we return.
+  for (const w of claimed) {
+    const error = awaitWorker(w, kernel, timeoutMs);
+    if (error) { failure ??= error; retire(w); }
+  }
+  return failure;
+}
+
 /**
  * Run kernel(params, bounds[t], bounds[t+1], scratch[t]) for every chunk t: chunk 0 on this thread,
  * the others posted to workers. Once its own chunk is done the caller takes back every posted chunk no
  * worker has claimed yet (a descheduled, slow-to-wake or dead worker costs at most the serial time),
  * then waits for the claimed ones. A failure in any chunk, or a worker that exits or does not answer
  * within the timeout while holding a chunk, throws here (that worker is replaced); it never hangs.
+ * For kernels whose chunks must stay fixed (per-thread partial sums); others use runShared.
  */
 export function runChunks(kernel: PoolKernel, params: number, bounds: number[], scratchPtrs: number[]): void {
   const rt = getRuntime();
@@ -207,23 +250,11 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
   const id = POOL_KERNELS.indexOf(kernel);
   const posted: { w: PoolWorker; t: number }[] = [];
   const mine = [0];
-  const postedAt = performance.now();
+  const startedAt = performance.now();
   for (let t = 1; t < chunks; t++) {
     const w = workers[t - 1];
-    if (!w || !isReady(w)) { mine.push(t); continue; }
-    if (isStalled(w, postedAt)) { retire(w); mine.push(t); continue; }
-    const base = w.slot * SLOT_INTS;
-    control[base + KERNEL] = id;
-    control[base + PARAMS] = params;
-    control[base + BEGIN] = bounds[t];
-    control[base + END] = bounds[t + 1];
-    control[base + SCRATCH] = scratchPtrs[t];
-    control[base + STATUS] = 0;
-    Atomics.store(control, base + CLAIM, CLAIM_OPEN);
-    Atomics.add(control, base + SEQ, 1);
-    Atomics.notify(control, base + SEQ);
-    if (w.unansweredSince < 0) w.unansweredSince = postedAt;
-    posted.push({ w, t });
+    if (post(w, MODE_CHUNK, id, params, bounds[t], bounds[t + 1], scratchPtrs[t], startedAt)) posted.push({ w, t });
+    else mine.push(t);
   }
   let failure: Error | null = null;
   const runHere = (t: number) => {
@@ -234,19 +265,39 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
     }
   };
   for (const t of mine) runHere(t);
-  // Take back what no worker has started.
-  const claimed: PoolWorker[] = [];
-  for (const { w, t } of posted) {
-    if (Atomics.compareExchange(control, w.slot * SLOT_INTS + CLAIM, CLAIM_OPEN, CLAIM_CALLER) === CLAIM_OPEN) runHere(t);
-    else claimed.push(w);
+  failure = collect(posted, kernel, startedAt, runHere, failure);
+  if (failure) throw failure;
+}
+
+/**
+ * Run work items [0, total) of `kernel` on scratchPtrs.length threads sharing one queue: each thread
+ * (this one included) takes `grain` items at a time until none is left, so a thread that is
+ * descheduled or slow leaves its share to the others instead of holding up the call; at the end the
+ * caller waits only for pieces already under way. Items must write disjoint outputs.
+ */
+export function runShared(kernel: PoolKernel, params: number, total: number, grain: number, scratchPtrs: number[]): void {
+  const rt = getRuntime();
+  const parts = scratchPtrs.length;
+  if (parts > threads) throw new Error(`scratchPtrs: expected at most ${threads} threads, got ${parts}`);
+  if (parts > 1) spawnMissing();
+  const id = POOL_KERNELS.indexOf(kernel);
+  control[JOB_TOTAL] = total;
+  control[JOB_GRAIN] = Math.max(1, grain);
+  Atomics.store(control, JOB_NEXT, 0);
+  const posted: { w: PoolWorker; t: number }[] = [];
+  const startedAt = performance.now();
+  for (let t = 1; t < parts; t++) {
+    const w = workers[t - 1];
+    if (post(w, MODE_SHARED, id, params, 0, 0, scratchPtrs[t], startedAt)) posted.push({ w, t });
   }
-  const ownMs = performance.now() - postedAt;
-  const timeoutMs = Math.max(workerTimeoutMs, WORKER_TIMEOUT_FACTOR * ownMs);
-  // Collect every worker that claimed a chunk, even after a failure here, so none is still writing when we return.
-  for (const w of claimed) {
-    const error = awaitWorker(w, kernel, timeoutMs);
-    if (error) { failure ??= error; retire(w); }
+  let failure: Error | null = null;
+  try {
+    runSharedJob(control, rt.exports[kernel], params, scratchPtrs[0]);
+  } catch (error) {
+    failure = new Error(`${kernel}: ${(error as Error).message}`);
   }
+  // Unclaimed workers have nothing left to do: the queue is empty (or the call has failed).
+  failure = collect(posted, kernel, startedAt, null, failure);
   if (failure) throw failure;
 }
 
@@ -302,11 +353,19 @@ export function injectWorkerFault(index: number, fault: 'exit' | 'hang' | 'termi
  */
 export function parallelFor(
   kernel: PoolKernel, params: number, total: number,
-  options: { cost: number; serialBelow: number; align?: number; scratchFloats?: number },
+  options: { cost: number; serialBelow: number; align?: number; scratchFloats?: number; piecesPerThread?: number },
 ): number[] {
-  const parts = options.cost < options.serialBelow ? 1 : threads;
-  const bounds = splitWork(total, parts, options.align ?? 1);
-  const ptrs = threadScratch(bounds.length - 1, options.scratchFloats ?? 0);
-  runChunks(kernel, params, bounds, ptrs);
+  const align = options.align ?? 1;
+  const parts = options.cost < options.serialBelow ? 1 : Math.min(threads, Math.ceil(total / align));
+  const ptrs = threadScratch(parts, options.scratchFloats ?? 0);
+  if (parts <= 1) {
+    runChunks(kernel, params, [0, total], ptrs);
+    return ptrs;
+  }
+  // A few pieces per thread: small enough that a stalled thread's share moves to the others, large
+  // enough that per-piece costs (a kernel call, packing a shared operand) stay small.
+  const pieces = parts * (options.piecesPerThread ?? PIECES_PER_THREAD);
+  const grain = Math.max(align, Math.ceil(total / pieces / align) * align);
+  runShared(kernel, params, total, grain, ptrs);
   return ptrs;
 }

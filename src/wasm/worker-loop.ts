@@ -8,7 +8,7 @@ import { POOL_KERNELS, moduleImports, type PoolEntry } from './kernel-names.js';
 import {
   SLOT_INTS, SEQ, DONE, KERNEL, PARAMS, BEGIN, END, SCRATCH, STATUS, READY, MESSAGE_BYTE, MESSAGE_BYTES,
   STATUS_OK, STATUS_ERROR, KERNEL_EXIT, CLAIM, CLAIM_OPEN, CLAIM_WORKER, EXITED, FAULT, FAULT_EXIT, FAULT_HANG,
-  waitWhileEquals, type WorkerInit,
+  MODE, MODE_SHARED, waitWhileEquals, runSharedJob, type WorkerInit,
 } from './pool-protocol.js';
 
 /** The thread's process object where there is one (Node's worker_threads), for its exit hook. */
@@ -65,7 +65,8 @@ export function runPoolWorker(init: WorkerInit): void {
       const kernel = control[base + KERNEL];
       simulateFault(control[base + FAULT]);
       try {
-        entries[kernel](control[base + PARAMS], control[base + BEGIN], control[base + END], control[base + SCRATCH]);
+        if (control[base + MODE] === MODE_SHARED) runSharedJob(control, entries[kernel], control[base + PARAMS], control[base + SCRATCH]);
+        else entries[kernel](control[base + PARAMS], control[base + BEGIN], control[base + END], control[base + SCRATCH]);
         control[base + STATUS] = STATUS_OK;
       } catch (error) {
         report(STATUS_ERROR, `${POOL_KERNELS[kernel] ?? kernel}: ${(error as Error).message}`);

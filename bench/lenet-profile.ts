@@ -1,0 +1,53 @@
+/**
+ * Where a LeNet-5 training step (batch 32) spends its time: runs the graph's compiled plan step by
+ * step, timing each step over many runs, and prints the steps sorted by time with their shapes.
+ * Run: node dist/bench/lenet-profile.js [threads]   (BENCH_STEPS=n timed runs, default 200)
+ */
+import * as ops from '../src/api/ops.js';
+import * as random from '../src/tensor/random.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { placeholder } from '../src/graph/symbolic.js';
+import { globalVariablesInitializer } from '../src/graph/variable.js';
+import { Session } from '../src/graph/session.js';
+import { lenet5 } from '../examples/4-lenet5.js';
+import { setThreads, whenReady } from '../src/wasm/pool.js';
+import { tryRuntime } from '../src/wasm/runtime.js';
+import { formatTable, filledRandom } from './util.js';
+
+const BATCH = 32;
+const RUNS = Number(process.env.BENCH_STEPS ?? '200');
+
+const threads = Number(process.argv[2] ?? '2');
+setThreads(threads);
+await whenReady();
+random.seed(0);
+const x = placeholder('float32', [null, 28, 28, 1]);
+const y = placeholder('int32', [null]);
+const [, trainOp] = lenet5(x, ops.oneHot(y, 10));
+const sess = new Session();
+sess.run(globalVariablesInitializer());
+const xs = filledRandom(new Float32Array(BATCH * 784)).map((v) => (v + 1) / 2);
+const ys = Int32Array.from({ length: BATCH }, (_, i) => i % 10);
+const feeds = [[x, new Tensor(xs, [BATCH, 28, 28, 1])], [y, new Tensor(ys, [BATCH])]] as never;
+for (let i = 0; i < 20; i++) sess.run(trainOp, feeds);
+const plan = sess.lastPlan!;
+const steps = plan.steps;
+const total = new Float64Array(steps.length);
+let wall = 0;
+for (let r = 0; r < RUNS; r++) {
+  const w0 = performance.now();
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    const t0 = performance.now();
+    s.def.compute(s.inputs, s.out, s.attrs, s.state);
+    total[i] += performance.now() - t0;
+  }
+  wall += performance.now() - w0;
+}
+const rows = steps.map((s, i) => ({ i, name: s.def.name, shapes: s.inputs.map((t) => `[${t.shape}]`).join(' '), us: (total[i] / RUNS) * 1000 }));
+rows.sort((a, b) => b.us - a.us);
+const sum = rows.reduce((p, r) => p + r.us, 0);
+console.log(`LeNet-5 train step, batch ${BATCH}, ${threads} thread(s), ${tryRuntime()?.variant ?? 'reference'}: ${steps.length} plan steps, ` +
+  `${(wall / RUNS).toFixed(2)} ms/step (${RUNS} runs)`);
+console.log(formatTable(['#', 'step', 'inputs', 'µs', '%'], rows.map((r) => [String(r.i), r.name, r.shapes, r.us.toFixed(0), (100 * r.us / sum).toFixed(1)])));
+process.exit(0);
