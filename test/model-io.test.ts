@@ -8,6 +8,7 @@ import * as random from '../src/tensor/random.js';
 import * as layers from '../src/layers/index.js';
 import { input, model, sequential, loadLayersModel, LayersModel } from '../src/models/index.js';
 import { modelCheckpoint } from '../src/models/callbacks.js';
+import { globalVariables } from '../src/graph/variable.js';
 import { xorData } from './models-helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convnet-model-io-'));
@@ -131,9 +132,55 @@ test('a model.json is data: unknown classes, activations, initializers and bad w
   await assert.rejects(loadEdited((j) => { j.weightsManifest[0].weights[0].shape = [3, 3, 1, 2]; }),
     /^Error: weightsManifest: group 0 \(weights\.bin\) has \d+ bytes/);
   await assert.rejects(loadEdited((j) => { j.weightsManifest[0].weights[0].name = 'other/kernel'; }),
-    /^Error: weightsManifest: weight 'conv2d\S*\/kernel' \(\[3, 3, 1, 3\]\) is missing from the file/);
+    /^Error: weightsManifest: weight 'conv2d\S*\/kernel' of layer 'conv2d\S*' \(Conv2D\) is missing from the file/);
   await assert.rejects(loadEdited((j) => { j.weightsManifest[0].paths = ['../escape.bin']; }), /^Error: weightsManifest: group 0 has an unsafe path/);
   await assert.rejects(loadLayersModel(path.join(tmp, 'nothing-here')), /^Error: path: cannot read the model file/);
+});
+
+/** Like loadEdited, but asserts the refusal came before any layer was built: no variable was created. */
+async function rejectsBeforeBuilding(edit: (json: any, dir: string) => void, pattern: RegExp, label: string): Promise<void> {
+  random.seed(4);
+  const dir = freshDir();
+  await convModel().save(dir);
+  const file = path.join(dir, 'model.json');
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  edit(json, dir);
+  fs.writeFileSync(file, JSON.stringify(json));
+  const before = globalVariables().length;
+  await assert.rejects(loadLayersModel(dir), pattern, label);
+  assert.equal(globalVariables().length, before, `${label}: variables were created before the refusal`);
+}
+
+test('a model.json is data: custom objects, extra or missing weights and a bad training config are refused before building', async () => {
+  const dense = (j: any) => j.modelTopology.config.layers.find((l: any) => l.class_name === 'Dense');
+  await rejectsBeforeBuilding((j) => { Object.assign(dense(j), { module: 'my_package.layers', registered_name: 'MyDense' }); },
+    /^Error: modelTopology: layer 'dense\S*' is a custom object \(class "Dense", module "my_package.layers", registered_name "MyDense"\)/, 'Keras 3 custom object');
+  await rejectsBeforeBuilding((j) => { dense(j).registered_name = 'Custom>Dense'; }, /^Error: modelTopology: layer 'dense\S*' is a custom object/, 'registered_name only');
+  await rejectsBeforeBuilding((j) => { dense(j).config.activation = { class_name: 'function', config: 'lambda x: x', module: 'builtins' }; },
+    /^Error: modelTopology: layer 'dense\S*' has unknown activation Object object/, 'a function as activation');
+  await rejectsBeforeBuilding((j) => { j.modelTopology.config.layers[1].class_name = 'constructor'; }, /^Error: modelTopology: unknown layer class "constructor"/, 'prototype key as class');
+  await rejectsBeforeBuilding((j, dir) => {
+    j.weightsManifest[0].weights.push({ name: 'evil/kernel', shape: [1], dtype: 'float32' });
+    fs.appendFileSync(path.join(dir, 'weights.bin'), new Uint8Array(4));
+  }, /^Error: weightsManifest: weights 'evil\/kernel' match no layer of the model/, 'an extra weight (bytes consistent)');
+  await rejectsBeforeBuilding((j, dir) => {
+    const last = j.weightsManifest[0].weights.pop();
+    const bytes = fs.readFileSync(path.join(dir, 'weights.bin'));
+    fs.writeFileSync(path.join(dir, 'weights.bin'), bytes.subarray(0, bytes.length - 4 * last.shape.reduce((p: number, d: number) => p * d, 1)));
+  }, /^Error: weightsManifest: weight 'dense\S*\/bias' of layer 'dense\S*' \(Dense\) is missing from the file/, 'a missing weight (bytes consistent)');
+  await rejectsBeforeBuilding((j, dir) => { fs.appendFileSync(path.join(dir, 'weights.bin'), new Uint8Array(4)); }, /^Error: weightsManifest: group 0/, 'bytes differ');
+  await rejectsBeforeBuilding((j) => { j.trainingConfig = { loss: 'my_loss', metrics: [], optimizer_config: { class_name: 'Adam', config: {} } }; }, /^Error: loss: expected one of/, 'custom loss');
+  await rejectsBeforeBuilding((j) => { j.trainingConfig = { loss: 'categorical_crossentropy', metrics: ['f1'], optimizer_config: { class_name: 'Adam', config: {} } }; }, /^Error: metrics:/, 'custom metric');
+  await rejectsBeforeBuilding((j) => { j.trainingConfig = { loss: 'categorical_crossentropy', optimizer_config: { class_name: 'MyOpt', config: {} } }; }, /^Error: trainingConfig: unknown optimizer "MyOpt"/, 'custom optimizer');
+  // Keras 3's markers on its own layers are fine.
+  random.seed(4);
+  const dir = freshDir();
+  const m = convModel();
+  await m.save(dir);
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+  for (const l of json.modelTopology.config.layers) Object.assign(l, { module: 'keras.layers', registered_name: null });
+  fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+  assert.equal((await loadLayersModel(dir)).countParams(), m.countParams());
 });
 
 test('save writes atomically: a failed save leaves the previous model intact', async () => {

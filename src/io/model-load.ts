@@ -16,7 +16,7 @@ import { Sequential } from '../models/sequential.js';
 import { input } from '../models/input.js';
 import { adam } from '../train/adam.js';
 import { sgd } from '../train/sgd.js';
-import type { CompileArgs } from '../models/compile.js';
+import { parseCompileArgs, type CompileArgs } from '../models/compile.js';
 import { setOptimizerWeights } from '../models/optimizer-state.js';
 import type { ModelArtifacts } from './model-save.js';
 import { readModelFiles, type ModelFiles } from './model-stores.js';
@@ -121,8 +121,15 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): LayersModel {
     if (!LAYER_CLASSES.includes(l.class_name)) {
       throw new Error(`modelTopology: unknown layer class ${describe(l.class_name)} (layer '${String(l.config?.name ?? l.name ?? i)}'); supported: ${LAYER_CLASSES.join(', ')}`);
     }
+    rejectCustomObject(l, i);
   });
   const named = decodeWeights(specs, buffer);
+  checkWeightNames(top.layers, named);
+  // The training config too is checked now: a bad loss or optimizer must not leave half a model behind.
+  const compileArgs = artifacts.trainingConfig ? compileArgsOf(artifacts.trainingConfig) : null;
+  if (compileArgs) parseCompileArgs(compileArgs);
+  // Every layer object is made (its config checked) before any is applied, which is when variables appear.
+  const layerObjects = new Map(top.layers.filter((l) => l.class_name !== 'InputLayer').map((l) => [l, layerFromJson(l)]));
 
   const byConfigName = new Map<Variable, string>();
   let model: LayersModel;
@@ -130,14 +137,14 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): LayersModel {
     const first = top.layers[0].class_name === 'InputLayer' ? top.layers[0] : null;
     const shape = batchInputShapeOf((first ?? top.layers[0]).config ?? {});
     if (shape === null) throw new Error('modelTopology: the first layer of a Sequential needs batch_input_shape');
-    const layers = top.layers.filter((l) => l !== first).map((l) => layerFromJson(l));
+    const layers = top.layers.filter((l) => l !== first).map((l) => layerObjects.get(l)!);
     const seq = new Sequential(top.name ?? 'sequential', []);
     for (const l of layers) seq.add(l);
     seq.buildFrom(shape);
     model = seq;
     top.layers.filter((l) => l !== first).forEach((l, i) => recordNames(layers[i], l, byConfigName));
   } else if (top.className === 'Model' || top.className === 'Functional') {
-    model = buildFunctional(top, byConfigName);
+    model = buildFunctional(top, layerObjects, byConfigName);
   } else {
     throw new Error(`modelTopology: unknown model class ${describe(top.className)}; supported: Sequential, Model`);
   }
@@ -149,15 +156,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): LayersModel {
     if (spec.group === 'optimizer') optimizerEntries.set(name, tensor);
     else modelEntries.set(name, tensor);
   }
-  const resolve = (name: string): string | undefined => {
-    if (modelEntries.has(name)) return name;
-    // TensorFlow.js's rule for names with an extra scope: 'a/b/kernel' may stand for 'a/kernel'
-    for (const key of modelEntries.keys()) {
-      const t = key.split('/');
-      if (t.slice(0, -2).concat(t[t.length - 1]).join('/') === name) return key;
-    }
-    return undefined;
-  };
+  const resolve = (name: string): string | undefined => resolveWeightName(name, modelEntries.keys());
   const assignments: [Variable, Tensor][] = [];
   for (const w of model.weights) {
     const fileName = byConfigName.get(w)!;
@@ -173,11 +172,57 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): LayersModel {
   if (modelEntries.size > 0) throw new Error(`weightsManifest: weights ${[...modelEntries.keys()].map((k) => `'${k}'`).join(', ')} match no layer of the model`);
   for (const [w, t] of assignments) w.assign(t.dtype === w.dtype ? t : t.astype(w.dtype));
 
-  if (artifacts.trainingConfig) {
-    model.compile(compileArgsOf(artifacts.trainingConfig));
+  if (compileArgs) {
+    model.compile(compileArgs);
     if (optimizerEntries.size > 0) setOptimizerWeights(model.trainingGraph(), optimizerEntries, (w) => byConfigName.get(w)!);
   }
   return model;
+}
+
+/** The file's key for a weight: `name` itself, or TensorFlow.js's form with an extra scope ('a/b/kernel' for 'a/kernel'). */
+function resolveWeightName(name: string, keys: Iterable<string>): string | undefined {
+  let scoped: string | undefined;
+  for (const key of keys) {
+    if (key === name) return key;
+    const t = key.split('/');
+    if (scoped === undefined && t.slice(0, -2).concat(t[t.length - 1]).join('/') === name) scoped = key;
+  }
+  return scoped;
+}
+
+/**
+ * Before any layer is built: the manifest holds exactly the weights the layers will ask for (Conv2D and Dense:
+ * name/kernel, and name/bias unless use_bias is false), so a missing or extra weight is an Error naming it and
+ * no half-built model (with variables in the global collection) is left behind. Shapes are checked after building.
+ */
+function checkWeightNames(layers: readonly LayerJson[], named: Map<string, { spec: WeightSpec }>): void {
+  const left = new Set([...named].filter(([, { spec }]) => spec.group !== 'optimizer').map(([name]) => name));
+  for (const l of layers) {
+    if (l.class_name !== 'Conv2D' && l.class_name !== 'Dense') continue;
+    const layerName = l.config?.name ?? l.name;
+    if (typeof layerName !== 'string') return; // unnamed: left to the check after building
+    const roles = l.config?.use_bias === false ? ['kernel'] : ['kernel', 'bias'];
+    for (const role of roles) {
+      const key = resolveWeightName(`${layerName}/${role}`, left);
+      if (key === undefined) throw new Error(`weightsManifest: weight '${layerName}/${role}' of layer '${layerName}' (${l.class_name}) is missing from the file`);
+      left.delete(key);
+    }
+  }
+  if (left.size > 0) throw new Error(`weightsManifest: weights ${[...left].map((k) => `'${k}'`).join(', ')} match no layer of the model`);
+}
+
+/**
+ * Keras 3 marks objects by where they come from: built-in layers carry module 'keras.layers' (or none) and
+ * registered_name null or their class name; anything else is user code convnet cannot (and must not) run.
+ */
+function rejectCustomObject(l: LayerJson, i: number): void {
+  const { module, registered_name: registered } = l as { module?: unknown; registered_name?: unknown };
+  const builtinModule = module === undefined || module === null || (typeof module === 'string' && /^(keras|tensorflow|tf_keras)(\.|$)/.test(module));
+  const builtinName = registered === undefined || registered === null || registered === l.class_name;
+  if (!builtinModule || !builtinName) {
+    throw new Error(`modelTopology: layer '${String(l.config?.name ?? l.name ?? i)}' is a custom object (class ${describe(l.class_name)}, ` +
+      `module ${describe(module)}, registered_name ${describe(registered)}); convnet only builds its own layers from a file`);
+  }
 }
 
 /** The file names of a layer's weights: its config name + '/kernel', '/bias'. */
@@ -186,7 +231,7 @@ function recordNames(layer: Layer, json: LayerJson, out: Map<Variable, string>):
   for (const w of layer.weights) out.set(w, `${configName}/${weightRole(layer, w)}`);
 }
 
-function buildFunctional(top: ReturnType<typeof topologyOf>, names: Map<Variable, string>): LayersModel {
+function buildFunctional(top: ReturnType<typeof topologyOf>, layerObjects: Map<LayerJson, Layer>, names: Map<Variable, string>): LayersModel {
   const tensors = new Map<string, SymbolicTensor>();
   let inputName: string | null = null;
   for (const l of top.layers) {
@@ -207,7 +252,7 @@ function buildFunctional(top: ReturnType<typeof topologyOf>, names: Map<Variable
     if (typeof src !== 'string' || !tensors.has(src)) {
       throw new Error(`modelTopology: layer '${layerName}' must have exactly one inbound layer defined before it, got ${JSON.stringify(inbound)}`);
     }
-    const layer = layerFromJson(l);
+    const layer = layerObjects.get(l)!;
     try {
       tensors.set(layerName, layer.apply(tensors.get(src)!));
     } catch (e) {
