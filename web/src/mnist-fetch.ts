@@ -17,7 +17,9 @@ export type ProgressFn = (file: string, loaded: number, total: number, done: boo
 export async function fetchGunzip(url: string, onProgress: ProgressFn): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok || res.body === null) throw new Error(`${url}: HTTP ${res.status} ${res.statusText} (run: node scripts/web-data.mjs)`);
-  const total = Number(res.headers.get('Content-Length') ?? 0);
+  // With a Content-Encoding (a server compressing on the fly, as vite preview does) the browser decodes the
+  // transfer and Content-Length no longer counts the bytes we see, so the total is unknown.
+  const total = res.headers.has('Content-Encoding') ? 0 : Number(res.headers.get('Content-Length') ?? 0);
   let loaded = 0;
   const counter = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
@@ -26,21 +28,21 @@ export async function fetchGunzip(url: string, onProgress: ProgressFn): Promise<
       controller.enqueue(chunk);
     },
   });
-  let body = res.body.pipeThrough(counter);
-  // A server that labels the file Content-Encoding: gzip has it inflated by the browser already.
-  if (!/gzip/i.test(res.headers.get('Content-Encoding') ?? '')) {
-    body = body.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
-  }
-  const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+  let bytes = new Uint8Array(await new Response(res.body.pipeThrough(counter)).arrayBuffer());
   onProgress(url, loaded, total || loaded, true);
+  // Inflate if what arrived is still gzip (magic 1f 8b): whether a server already decoded it varies.
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+  }
   return bytes;
 }
 
 /** One split (images + labels), checked to be 28×28 images with one label each. */
 export async function fetchMnistSplit(base: string, split: 'train' | 'test', onProgress: ProgressFn): Promise<MnistBytes> {
   const [imageBytes, labelBytes] = await Promise.all([
-    fetchGunzip(`${base}${split}-images.idx.gz`, onProgress),
-    fetchGunzip(`${base}${split}-labels.idx.gz`, onProgress),
+    fetchGunzip(`${base}${split}-images.idx.gzip`, onProgress),
+    fetchGunzip(`${base}${split}-labels.idx.gzip`, onProgress),
   ]);
   const images = cn.parseIdx(imageBytes, `${split}-images`);
   const labels = cn.parseIdx(labelBytes, `${split}-labels`);

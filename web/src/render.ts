@@ -16,13 +16,14 @@ export function heat(t: number): Rgb {
 }
 
 /** A (h, w) picture at its own resolution, enlarged by CSS with crisp pixels. */
-export function pixelCanvas(values: (x: number, y: number) => number, w: number, h: number, color: (t: number) => Rgb, cssScale: number, title = ''): HTMLCanvasElement {
+export function pixelCanvas(values: (x: number, y: number) => number, w: number, h: number, color: (t: number) => Rgb, cssScale: number | [number, number], title = ''): HTMLCanvasElement {
+  const [sx, sy] = typeof cssScale === 'number' ? [cssScale, cssScale] : cssScale;
   const canvas = document.createElement('canvas');
   canvas.width = w;
   canvas.height = h;
   canvas.className = 'pixels';
-  canvas.style.width = `${w * cssScale}px`;
-  canvas.style.height = `${h * cssScale}px`;
+  canvas.style.width = `${w * sx}px`;
+  canvas.style.height = `${h * sy}px`;
   if (title) canvas.title = title;
   const ctx = canvas.getContext('2d')!;
   const img = ctx.createImageData(w, h);
@@ -46,7 +47,7 @@ export function drawFilters(container: HTMLElement, shape: number[], data: Float
   for (let f = 0; f < cout; f++) {
     // NHWC kernel index: ((y * kw + x) * cin + c) * cout + f, input channel 0 (grey images)
     const at = (x: number, y: number) => data[((y * kw + x) * cin) * cout + f] / maxAbs;
-    container.append(pixelCanvas(at, kw, kh, diverging, 12, `filter ${f + 1}`));
+    container.append(pixelCanvas(at, kw, kh, diverging, 14, `filter ${f + 1}`));
   }
 }
 
@@ -77,7 +78,7 @@ export function drawFeatureMaps(container: HTMLElement, layers: LayerActivation[
       }
     } else {
       const n = layer.shape[0];
-      maps.append(pixelCanvas((x) => layer.data[x] / max, n, 1, heat, n > 100 ? 4 : 8, `${layer.name}: ${n} units`));
+      maps.append(pixelCanvas((x) => layer.data[x] / max, n, 1, heat, [n > 100 ? 5 : 8, 18], `${layer.name}: ${n} units`));
     }
     row.append(label, maps);
     container.append(row);

@@ -90,6 +90,8 @@ async function trainLoop(): Promise<void> {
   loopActive = true;
   let windowLoss = 0, windowAcc = 0, windowSteps = 0;
   let windowStart = performance.now(), lastFilters = windowStart, lastEval = windowStart;
+  /** Set when training stops at ?stopAt: the whole test set is evaluated after the last stats are sent. */
+  let evaluateAll = false;
   try {
     while (running) {
       const sliceEnd = performance.now() + SLICE_MS;
@@ -100,7 +102,7 @@ async function trainLoop(): Promise<void> {
         if (stopAt !== null && trainer!.step >= stopAt) {
           stopAt = null;
           running = false;
-          runEval(true);
+          evaluateAll = true;
         }
       }
       const now = performance.now();
@@ -113,7 +115,9 @@ async function trainLoop(): Promise<void> {
         windowStart = now;
       }
       if (now - lastFilters >= FILTERS_EVERY_MS || !running) { sendFilters(); lastFilters = now; }
+      // Evaluations are not training: the speed window restarts after them.
       if (running && now - lastEval >= QUICK_EVAL_EVERY_MS) { runEval(false); lastEval = performance.now(); windowStart = lastEval; }
+      if (evaluateAll) { evaluateAll = false; runEval(true); }
       await nextTask();
       await drainPending();
     }
