@@ -18,6 +18,19 @@ const STEPS = Number(process.env.BROWSER_TEST_STEPS ?? 400);
 const artifacts = path.join(webDir, 'test', 'artifacts');
 const chromium = chromiumPath();
 
+/** Bounding box of the ink (> 0.1), centre of mass in pixel-centre coordinates, and the largest value. */
+function inputShape(pixels) {
+  let x0 = 28, y0 = 28, x1 = -1, y1 = -1, m = 0, mx = 0, my = 0, max = 0;
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      const v = pixels[y * 28 + x];
+      if (v > 0.1) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+      m += v; mx += v * (x + 0.5); my += v * (y + 0.5); max = Math.max(max, v);
+    }
+  }
+  return { width: x1 - x0 + 1, height: y1 - y0 + 1, cx: mx / m, cy: my / m, max };
+}
+
 test('playground: trains in a worker on 2 threads, recognises a drawn digit, saves and reloads the model', { skip: chromium ? false : 'no /usr/bin/chromium (apt-get install chromium)', timeout: 240_000 }, async (t) => {
   const t0 = performance.now();
   if (process.env.WEB_SKIP_BUILD !== '1') buildWeb();
@@ -48,6 +61,20 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   assert.equal(backend.threads, 2, 'training must run on 2 kernel threads');
   assert.equal(backend.crossOriginIsolated, true);
 
+  // While the worker trains, the page's own thread stays free: 10 ms timers keep firing on time.
+  const timerGaps = await page.evaluate(() => new Promise((resolve) => {
+    let last = performance.now(), worst = 0, n = 0, steps = window.playground.step;
+    const tick = () => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+      if (++n < 100) setTimeout(tick, 10); else resolve({ worst, steps: window.playground.step - steps, running: window.playground.running });
+    };
+    setTimeout(tick, 10);
+  }));
+  t.diagnostic(`page thread during training: worst 10 ms timer gap ${timerGaps.worst.toFixed(0)} ms while the worker ran ${timerGaps.steps} steps`);
+  assert.ok(timerGaps.steps > 0, 'training must have progressed during the measurement');
+  assert.ok(timerGaps.worst < 250, `the page froze for ${timerGaps.worst.toFixed(0)} ms during training`);
   await page.waitForFunction(() => (window.playground.fullEval && !window.playground.running) || window.playground.errors.length > 0, null, { timeout: 120_000, polling: 200 });
   const trained = performance.now();
   const evalResult = await page.evaluate(() => window.playground.fullEval);
@@ -77,6 +104,19 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   assert.equal(argMax(probsOne), 1, `a drawn 1 was read as ${argMax(probsOne)}: ${probsOne.map((p) => p.toFixed(3))}`);
   assert.ok(Math.abs(probsOne.reduce((a, b) => a + b, 0) - 1) < 1e-4, 'probabilities sum to 1');
   assert.equal(await page.locator('#maps .layer-row').count(), 7, 'feature maps of every layer but Flatten');
+  // The input is prepared like MNIST: the ink fits a 20×20 box and its centre of mass is the field's centre.
+  const shape = inputShape(one.input);
+  t.diagnostic(`input: ink box ${shape.width}×${shape.height}, centre of mass (${shape.cx.toFixed(2)}, ${shape.cy.toFixed(2)}), max ${shape.max.toFixed(3)}`);
+  assert.equal(Math.max(shape.width, shape.height), 20);
+  assert.ok(Math.abs(shape.cx - 14) <= 0.5 && Math.abs(shape.cy - 14) <= 0.5, 'centred by mass');
+  assert.ok(shape.max <= 255 / 256 && shape.max > 0.9, 'values like the training data (byte / 256)');
+  const seven = await predictionAfter(async () => {
+    await page.click('#clear');
+    await drawStroke(page, await page.locator('#pad').boundingBox(), digitStrokes.seven);
+  });
+  t.diagnostic(`drawn "7": predicted ${argMax(seven.probs)} (p = ${Math.max(...seven.probs).toFixed(3)})`);
+  assert.equal(argMax(seven.probs), 7, `a drawn 7 was read as ${argMax(seven.probs)}: ${seven.probs.map((p) => p.toFixed(3))}`);
+  await predictionAfter(drawOne); // the "1" again, for the screenshot
   await page.screenshot({ path: path.join(artifacts, 'playground.png'), fullPage: true });
 
   // 3. Save to IndexedDB.
