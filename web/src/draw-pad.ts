@@ -5,6 +5,8 @@
 
 export class DrawPad {
   private drawing = false;
+  /** Set while the pad shows an image put there by showImage: the next stroke starts on a clean pad. */
+  private showingImage = false;
   private last: [number, number] | null = null;
   private readonly ctx: CanvasRenderingContext2D;
 
@@ -19,8 +21,27 @@ export class DrawPad {
   }
 
   clear(): void {
+    this.showingImage = false;
     this.ctx.fillStyle = '#000';
     this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+  }
+
+  /** Shows a 28×28 image (values in [0, 1]) enlarged on the pad, as if it had been drawn. */
+  showImage(pixels: Float32Array): void {
+    const small = document.createElement('canvas');
+    small.width = small.height = 28;
+    const sctx = small.getContext('2d')!;
+    const img = sctx.createImageData(28, 28);
+    for (let i = 0; i < 784; i++) {
+      const v = Math.round(255 * pixels[i]);
+      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = v;
+      img.data[4 * i + 3] = 255;
+    }
+    sctx.putImageData(img, 0, 0);
+    this.ctx.imageSmoothingEnabled = false;
+    this.ctx.drawImage(small, 0, 0, this.canvas.width, this.canvas.height);
+    this.ctx.imageSmoothingEnabled = true;
+    this.showingImage = true;
   }
 
   /** The drawing as ink in [0, 1], (height, width) row-major. */
@@ -39,6 +60,7 @@ export class DrawPad {
 
   private start(e: PointerEvent): void {
     e.preventDefault();
+    if (this.showingImage) { this.clear(); this.showingImage = false; }
     this.canvas.setPointerCapture?.(e.pointerId);
     this.drawing = true;
     this.last = this.point(e);

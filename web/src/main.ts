@@ -52,6 +52,7 @@ function updateButtons(): void {
   pause.disabled = !state.ready || !state.running;
   resume.disabled = !state.ready || state.running;
   save.disabled = load.disabled = download.disabled = !state.ready;
+  $<HTMLButtonElement>('sample').disabled = !state.ready;
 }
 for (const b of buttons) b.addEventListener('click', () => send({ type: b.id as 'pause' }));
 
@@ -71,6 +72,7 @@ function predict(): void {
   send({ type: 'predict', id: ++predictionId, pixels: predictedInput.slice() });
 }
 const pad = new DrawPad($<HTMLCanvasElement>('pad'), () => {
+  $('sample-label').textContent = '';
   const canvas = $<HTMLCanvasElement>('pad');
   currentInput = toMnistImage(pad.ink(), canvas.width, canvas.height);
   if (currentInput !== null) drawInput($('input-preview'), currentInput);
@@ -82,7 +84,9 @@ $('clear').addEventListener('click', () => {
   state.prediction = null;
   $('input-preview').replaceChildren();
   $('probs').replaceChildren();
+  $('sample-label').textContent = '';
 });
+$('sample').addEventListener('click', () => { if (state.ready) send({ type: 'sample' }); });
 // The network keeps learning: show how its opinion of the same drawing changes.
 setInterval(() => { if (state.running) predict(); }, 1500);
 
@@ -166,6 +170,14 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       break;
     case 'download-ready':
       downloadModel(m.key, m.step).catch((err: Error) => { state.errors.push(err.message); message(err.message, true); });
+      break;
+    case 'sample':
+      // Already a 28×28 MNIST image: no preprocessing, straight to the network.
+      pad.showImage(m.pixels);
+      currentInput = m.pixels;
+      drawInput($('input-preview'), m.pixels);
+      $('sample-label').textContent = `test image #${m.index}, labelled ${m.label}`;
+      predict();
       break;
     case 'error':
       state.errors.push(m.message);

@@ -25,6 +25,7 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'predict'; id: number; pixels: Float32Array }
   | { type: 'evaluate' }
+  | { type: 'sample' }
   | { type: 'save' }
   | { type: 'load' }
   | { type: 'download' };
@@ -40,6 +41,7 @@ export type FromWorker =
   | { type: 'saved'; where: string }
   | { type: 'loaded'; where: string; step: number }
   | { type: 'download-ready'; key: string; step: number }
+  | { type: 'sample'; index: number; label: number; pixels: Float32Array }
   | { type: 'error'; message: string };
 
 /** Where the playground keeps its model in the browser. */

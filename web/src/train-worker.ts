@@ -136,6 +136,13 @@ async function handle(m: ToWorker): Promise<void> {
     case 'pause': setRunning(false); break;
     case 'resume': setRunning(true); break;
     case 'evaluate': runEval(true); break;
+    case 'sample': {
+      // A random test image, scaled like the training data: what a real MNIST digit looks like to the network.
+      const index = Math.floor(Math.random() * test!.count);
+      const pixels = Float32Array.from(test!.images.subarray(index * 784, (index + 1) * 784), (b) => b / 256);
+      send({ type: 'sample', index, label: test!.labels[index], pixels }, [pixels.buffer]);
+      break;
+    }
     case 'predict': {
       const layers = t.activations(m.pixels);
       const probs = layers[layers.length - 1].data;

@@ -118,6 +118,12 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   });
   t.diagnostic(`drawn "7": predicted ${argMax(seven.probs)} (p = ${Math.max(...seven.probs).toFixed(3)})`);
   assert.equal(argMax(seven.probs), 7, `a drawn 7 was read as ${argMax(seven.probs)}: ${seven.probs.map((p) => p.toFixed(3))}`);
+  // "A test image": a real MNIST digit goes to the network as it is.
+  const sample = await predictionAfter(() => page.click('#sample'));
+  const sampleText = await page.locator('#sample-label').textContent();
+  t.diagnostic(`${sampleText}: predicted ${argMax(sample.probs)}`);
+  assert.match(sampleText, /^test image #\d+, labelled \d$/);
+  assert.ok(Math.max(...sample.input) <= 255 / 256 && sample.input.every((v) => Number.isInteger(v * 256)), 'test pixels are byte / 256');
   await predictionAfter(drawOne); // the "1" again, for the screenshot
   await page.screenshot({ path: path.join(artifacts, 'playground.png'), fullPage: true });
 
