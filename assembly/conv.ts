@@ -6,6 +6,7 @@
 //   backprop filter  dWᵀ[outC, K]  += dY_nᵀ × colTᵀ                (per-thread partial, summed after)
 import { gemmRows, gemmScratchFloats } from './gemm';
 import { madd } from './simd';
+import { convDirect, directScratchFloats } from './conv-direct';
 
 /** Geometry and buffers, laid out by the JavaScript wrapper as consecutive 32-bit slots. */
 @unmanaged
@@ -27,7 +28,30 @@ class ConvParams {
  */
 export function convScratchFloats(params: usize): i32 {
   const g = changetype<ConvParams>(params);
-  return planesOffset(g) + g.inH * g.inW * g.inC + g.outC * g.outH * g.outW;
+  const gemmPath = planesOffset(g) + g.inH * g.inW * g.inC + g.outC * g.outH * g.outW;
+  const kDim = g.kh * g.kw * g.inC;
+  // Direct forward: frame of the padded input; direct backprop input: frame of dy padded for a full conv.
+  const forwardFrame = ((g.outH - 1) * g.strideH + g.kh) * ((g.outW - 1) * g.strideW + g.kw) * g.inC;
+  const inputGradFrame = (g.inH + g.kh - 1) * (g.inW + g.kw - 1) * g.outC;
+  const direct = max(directScratchFloats(kDim, g.outC, forwardFrame), directScratchFloats(g.kh * g.kw * g.outC, g.inC, inputGradFrame));
+  return max(gemmPath, direct);
+}
+
+/**
+ * Whether the direct kernels (conv-direct.ts) run this convolution. Measured per shape on LeNet's
+ * layers and the 3×3×64×64 benchmark conv (see the commit log); the im2col + GEMM path stays for the rest.
+ */
+function directForward(g: ConvParams): bool {
+  return g.outC <= 16 || g.outC % 16 == 0;
+}
+function directInputGrad(g: ConvParams): bool {
+  if (g.strideH != 1 || g.strideW != 1 || g.padTop >= g.kh || g.padLeft >= g.kw) return false;
+  // The full convolution also multiplies the frame's zeros and the panels' unused lanes: take it only
+  // when that waste is small ('same' convolutions). LeNet conv2 (10×10 dy → 14×14 dx, 6 of 8 lanes)
+  // would do 2.6× the useful work: 1136 µs direct vs 969 µs through the GEMM.
+  const lanes = <f64>(g.inC % 16 == 0 ? g.inC : (g.inC + 7) / 8 * 8);
+  const waste = (<f64>(g.inH * g.inW) * lanes) / (<f64>(g.outH * g.outW) * <f64>g.inC);
+  return waste <= 1.5;
 }
 
 /** Where the CHW copy of an image starts in a thread's scratch, in floats. */
@@ -200,6 +224,11 @@ function col2imT(g: ConvParams, dcolT: usize, dx: usize, planes: usize): void {
 /** Pool entry: images [begin, end) of y = conv(x, w) + bias, optionally relu'd. */
 export function conv2dForward(params: usize, begin: i32, end: i32, scratch: usize): void {
   const g = changetype<ConvParams>(params);
+  if (directForward(g)) {
+    convDirect(<usize>g.a, g.inH, g.inW, g.inC, g.padTop, g.padLeft, <usize>g.b, <usize>g.bias, g.kh, g.kw, g.inC, g.outC, false,
+      g.strideH, g.strideW, g.outH, g.outW, g.outC, g.relu != 0, <usize>g.out, begin, end, scratch);
+    return;
+  }
   const kDim = g.kh * g.kw * g.inC;
   const hw = g.outH * g.outW;
   const outC = g.outC;
@@ -267,6 +296,12 @@ function transposeBiasAct(yT: usize, y: usize, outC: i32, hw: i32, bias: usize, 
 /** Pool entry: images [begin, end) of dx from dy and w (dx fully overwritten). */
 export function conv2dBackpropInput(params: usize, begin: i32, end: i32, scratch: usize): void {
   const g = changetype<ConvParams>(params);
+  if (directInputGrad(g)) {
+    // dx = dy (framed for a full convolution) ⋆ the flipped filter, channels swapped; stride 1 only.
+    convDirect(<usize>g.a, g.outH, g.outW, g.outC, g.kh - 1 - g.padTop, g.kw - 1 - g.padLeft, <usize>g.b, 0, g.kh, g.kw, g.inC, g.outC, true,
+      1, 1, g.inH, g.inW, g.inC, false, <usize>g.out, begin, end, scratch);
+    return;
+  }
   const kDim = g.kh * g.kw * g.inC;
   const hw = g.outH * g.outW;
   const dcolT = scratch;

@@ -91,6 +91,12 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     // LeNet's two convolutions, at a small batch.
     { x: [2, 28, 28, 1], w: [5, 5, 1, 6], strides: [1, 1], padding: 'same' },
     { x: [3, 14, 14, 6], w: [5, 5, 6, 16], strides: [1, 1], padding: 'valid' },
+    // The direct kernels: 2×16 tiles (outC a multiple of 16, odd output widths, strides, padding),
+    // 4×8 tiles with a channel tail, the GEMM path for outC 20, the direct input gradient ('same').
+    { x: [2, 9, 7, 16], w: [3, 3, 16, 32], strides: [1, 1], padding: 'same' },
+    { x: [1, 8, 8, 8], w: [3, 3, 8, 20], strides: [1, 1], padding: 'same' },
+    { x: [2, 11, 10, 3], w: [3, 2, 3, 16], strides: [2, 3], padding: 'same' },
+    { x: [1, 7, 9, 5], w: [4, 3, 5, 7], strides: [2, 1], padding: 'same' },
   ];
   while (cases.length < count) {
     const kh = r.int(1, 5), kw = r.int(1, 5);
@@ -107,7 +113,7 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
 }
 
 test('conv2d forward (with bias, with and without relu), backprop input and filter match the reference', { skip }, async () => {
-  const cases = randomConvCases(24, 2);
+  const cases = randomConvCases(28, 2);
   await withThreads((threads) => {
     const r = rng(3 + threads);
     for (const { x: xs, w: ws, strides, padding } of cases) {
