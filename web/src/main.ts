@@ -8,7 +8,7 @@ import type { BackendReport, FromWorker, ToWorker } from './protocol.js';
 import { LineChart } from './chart.js';
 import { DrawPad } from './draw-pad.js';
 import { toMnistImage } from './preprocess.js';
-import { drawFeatureMaps, drawFilters, drawInput, drawProbabilities } from './render.js';
+import { drawFeatureMaps, drawFilters, drawInput, drawMistakes, drawProbabilities } from './render.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -178,6 +178,10 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       drawInput($('input-preview'), m.pixels);
       $('sample-label').textContent = `test image #${m.index}, labelled ${m.label}`;
       predict();
+      break;
+    case 'mistakes':
+      drawMistakes($('mistakes'), m.examples);
+      $('mistakes-info').textContent = `at step ${m.step}: ${m.wrong.toLocaleString('en')} of ${m.count.toLocaleString('en')} test images wrong; the first ${m.examples.length} shown (label → prediction)`;
       break;
     case 'error':
       state.errors.push(m.message);

@@ -11,6 +11,9 @@ export interface LayerActivation {
   data: Float32Array;
 }
 
+/** A test image the network gets wrong. */
+export interface Mistake { index: number; label: number; predicted: number; confidence: number; pixels: Float32Array }
+
 export interface BackendReport {
   backend: string;
   threads: number;
@@ -42,6 +45,7 @@ export type FromWorker =
   | { type: 'loaded'; where: string; step: number }
   | { type: 'download-ready'; key: string; step: number }
   | { type: 'sample'; index: number; label: number; pixels: Float32Array }
+  | { type: 'mistakes'; step: number; wrong: number; count: number; examples: Mistake[] }
   | { type: 'error'; message: string };
 
 /** Where the playground keeps its model in the browser. */

@@ -1,5 +1,5 @@
 /** Drawing tensors as pictures: conv filters, feature maps, dense activations and class probabilities. */
-import type { LayerActivation } from './protocol.js';
+import type { LayerActivation, Mistake } from './protocol.js';
 
 type Rgb = [number, number, number];
 
@@ -99,4 +99,17 @@ export function drawProbabilities(container: HTMLElement, probs: Float32Array): 
     row.innerHTML = `<span class="digit">${k}</span><span class="bar"><span style="width:${pct}%"></span></span><span class="pct">${pct}%</span>`;
     container.append(row);
   }
+}
+
+/** Misclassified test images, each captioned "label → prediction". */
+export function drawMistakes(container: HTMLElement, mistakes: Mistake[]): void {
+  container.replaceChildren(...mistakes.map((m) => {
+    const figure = document.createElement('figure');
+    figure.className = 'mistake';
+    figure.title = `test image #${m.index}: labelled ${m.label}, predicted ${m.predicted} with p = ${m.confidence.toFixed(2)}`;
+    const caption = document.createElement('figcaption');
+    caption.textContent = `${m.label} → ${m.predicted}`;
+    figure.append(pixelCanvas((x, y) => m.pixels[y * 28 + x], 28, 28, (t) => [255 * t, 255 * t, 255 * t], 2), caption);
+    return figure;
+  }));
 }

@@ -14,6 +14,8 @@ const FILTERS_EVERY_MS = 500;
 const QUICK_EVAL_EVERY_MS = 2500;
 /** The quick evaluation uses the first 1,000 test images; the full one all 10,000. */
 const QUICK_EVAL_COUNT = 1000;
+/** Misclassified test images sent to the page after a full evaluation. */
+const MISTAKES_SHOWN = 24;
 
 const scope = self as unknown as {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -78,6 +80,10 @@ function runEval(full: boolean): void {
   const set = full ? fullEval! : quickEval!;
   const r = trainer!.evaluate(set.x, set.y);
   send({ type: 'eval', step: trainer!.step, loss: r.loss, acc: r.acc, count: set.x.shape[0], full });
+  if (full) {
+    const m = trainer!.mistakes(set.x, test!, MISTAKES_SHOWN);
+    send({ type: 'mistakes', step: trainer!.step, wrong: m.wrong, count: set.x.shape[0], examples: m.examples }, m.examples.map((e) => e.pixels.buffer));
+  }
 }
 
 function setRunning(value: boolean): void {
@@ -133,7 +139,7 @@ async function trainLoop(): Promise<void> {
 async function handle(m: ToWorker): Promise<void> {
   const t = trainer!;
   switch (m.type) {
-    case 'pause': setRunning(false); break;
+    case 'pause': setRunning(false); runEval(true); break;
     case 'resume': setRunning(true); break;
     case 'evaluate': runEval(true); break;
     case 'sample': {

@@ -4,7 +4,7 @@
  * the scaling of the library's loadMnist (and of the spec's MNIST.npz).
  */
 import * as cn from 'convnet';
-import type { LayerActivation } from './protocol.js';
+import type { LayerActivation, Mistake } from './protocol.js';
 import type { MnistBytes } from './mnist-fetch.js';
 
 export const BATCH = 32;
@@ -82,6 +82,24 @@ export class Trainer {
   evaluate(x: Tensor, y: Tensor): { loss: number; acc: number } {
     const [loss, acc] = this.model.evaluate(x, y, { batchSize: 250 });
     return { loss, acc };
+  }
+
+  /** The first `max` images of `data` (as tensor `x`) whose predicted class is not their label, and how many there are. */
+  mistakes(x: Tensor, data: MnistBytes, max: number): { wrong: number; examples: Mistake[] } {
+    const probs = this.model.predict(x, { batchSize: 250 }).data;
+    const examples: Mistake[] = [];
+    let wrong = 0;
+    for (let i = 0; i < x.shape[0]; i++) {
+      let predicted = 0;
+      for (let k = 1; k < CLASSES; k++) if (probs[i * CLASSES + k] > probs[i * CLASSES + predicted]) predicted = k;
+      if (predicted === data.labels[i]) continue;
+      wrong++;
+      if (examples.length < max) {
+        const pixels = Float32Array.from(data.images.subarray(i * PIXELS, (i + 1) * PIXELS), (b) => b / 256);
+        examples.push({ index: i, label: data.labels[i], predicted, confidence: probs[i * CLASSES + predicted], pixels });
+      }
+    }
+    return { wrong, examples };
   }
 
   /** Continues training from a model loaded from a file (its optimizer state starts afresh). */

@@ -85,6 +85,13 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   assert.equal(evalResult.count, 10000);
   assert.equal(evalResult.step, STEPS);
   assert.ok(evalResult.acc > 0.8, `test accuracy ${evalResult.acc} must exceed 0.8`);
+  // The misclassified test images: as many as evaluate's accuracy implies (predict and evaluate agree).
+  await page.waitForFunction(() => document.querySelectorAll('#mistakes figure').length > 0, null, { timeout: 10_000 });
+  const mistakesInfo = await page.locator('#mistakes-info').textContent();
+  t.diagnostic(`mistakes panel: ${mistakesInfo}`);
+  const wrong = Number(/: ([\d,]+) of 10,000/.exec(mistakesInfo)[1].replace(/,/g, ''));
+  assert.equal(wrong, Math.round((1 - evalResult.acc) * 10000));
+  assert.equal(await page.locator('#mistakes figure').count(), Math.min(24, wrong));
   // Paused: the step count stays put (the main thread stays responsive meanwhile: the evaluate above answered).
   assert.equal(await page.evaluate(() => window.playground.running), false);
 
@@ -131,6 +138,15 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   await page.click('#save');
   await page.waitForFunction(() => window.playground.saved === 1 || window.playground.errors.length > 0, null, { timeout: 10_000 });
   assert.deepEqual(await page.evaluate(() => window.playground.errors), []);
+
+  // Resume and pause with the buttons: training continues from step STEPS, pausing tests on all 10,000 images again.
+  await page.click('#resume');
+  await page.waitForFunction((n) => window.playground.step >= n + 50, STEPS, { timeout: 30_000 });
+  await page.click('#pause');
+  await page.waitForFunction((n) => !window.playground.running && window.playground.fullEval.step > n, STEPS, { timeout: 30_000 });
+  const resumed = await page.evaluate(() => window.playground.fullEval);
+  t.diagnostic(`resumed and paused at step ${resumed.step}: test accuracy ${(100 * resumed.acc).toFixed(2)}%`);
+  assert.ok(resumed.acc > 0.8);
 
   // 4. Reload without training: fresh random weights, then load the saved model; the same drawing gets the same answer.
   await page.goto(`${server.url}/index.html?train=0&threads=2&seed=1`);
