@@ -141,3 +141,15 @@ test('gradients with respect to a hidden tensor and to a weight upstream of it',
   const expected = [0, 1, 2].flatMap((i) => [0, 1].map((j) => 2 * (X.data[i] * H!.data[j] + X.data[3 + i] * H!.data[2 + j])));
   assert.deepEqual(Array.from(DW!.data), expected);
 });
+
+test('gradients takes one x or a list, and names a bad xs or dys', () => {
+  const x = placeholder('float64', [3], 'x');
+  const y = ops.sum(ops.mul(x, x));
+  const [gSingle] = gradients(y, x);
+  const [gList] = gradients(y, [x]);
+  const [a, b] = new Session().run([gSingle!, gList!], [[x, tensor([1, 2, 3]).astype('float64')]]) as Tensor[];
+  assert.deepEqual(Array.from(a.data), [2, 4, 6]);
+  assert.deepEqual(Array.from(b.data), [2, 4, 6]);
+  assert.throws(() => gradients(y, 'x' as never), /^Error: xs: expected graph tensors, got x at index 0/);
+  assert.throws(() => gradients(y, [x], [] as never), /^Error: dys: expected an array of 1 graph tensors/);
+});

@@ -192,9 +192,49 @@ test('save writes atomically: a failed save leaves the previous model intact', a
   // a directory where weights.bin should go makes the rename fail
   const blocked = freshDir();
   fs.mkdirSync(path.join(blocked, 'weights.bin'), { recursive: true });
-  await assert.rejects(m.save(blocked));
+  await assert.rejects(m.save(blocked), (e: Error) => e.message.startsWith(`dir: cannot save the model to ${blocked}: `));
   assert.deepEqual(fs.readdirSync(blocked), ['weights.bin'], 'no temporary file and no model.json');
   assert.deepEqual(fs.readFileSync(path.join(dir, 'model.json')), before);
   await assert.rejects(m.save(freshDir(), { includeOptimizer: true }), /^Error: includeOptimizer: \S+ is not compiled/);
   await assert.rejects(m.save(freshDir(), { includeOptimiser: true } as never), /^Error: options: unknown option 'includeOptimiser' \(did you mean 'includeOptimizer'\?\)/);
+});
+
+test('save and load name the store they cannot use here', async () => {
+  random.seed(6);
+  const m = convModel();
+  // Under Node there is no IndexedDB and no page to download from; saving to a URL is not a thing.
+  await assert.rejects(m.save('indexeddb://m'), /^Error: dir: 'indexeddb:\/\/' needs a browser's IndexedDB/);
+  await assert.rejects(m.save('downloads://m'), /^Error: dir: 'downloads:\/\/' needs a page/);
+  await assert.rejects(m.save('https://example.com/m'), /^Error: dir: saving to a URL is not supported/);
+  await assert.rejects(loadLayersModel('downloads://m'), /^Error: path: 'downloads:\/\/' is for saving/);
+  await assert.rejects(loadLayersModel(''), /^Error: path: expected a directory, a model.json path or URL/);
+  // A directory under a regular file cannot exist: the error names dir and says why.
+  const parent = freshDir();
+  fs.mkdirSync(parent, { recursive: true });
+  const file = path.join(parent, 'plain-file');
+  fs.writeFileSync(file, 'x');
+  await assert.rejects(m.save(path.join(file, 'sub')), /^Error: dir: cannot save the model to .*plain-file\/sub: .*ENOTDIR/);
+});
+
+test('loadLayersModel fetches model.json and its weights over http', async () => {
+  random.seed(7);
+  const dir = freshDir();
+  const m = convModel();
+  await m.save(dir);
+  const http = await import('node:http');
+  const server = http.createServer((req, res) => {
+    const file = path.join(dir, path.basename(req.url ?? ''));
+    if (!fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.end(fs.readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as { port: number };
+    const back = await loadLayersModel(`http://127.0.0.1:${port}/model.json`);
+    const x = random.randn(2, 10, 10, 1).astype('float32');
+    assert.deepEqual(back.predict(x).data, m.predict(x).data);
+    await assert.rejects(loadLayersModel(`http://127.0.0.1:${port}/missing.json`), /^Error: path: cannot fetch .*missing.json: HTTP 404/);
+  } finally {
+    server.close();
+  }
 });

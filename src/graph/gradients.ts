@@ -31,10 +31,15 @@ export function installGradSupport(s: GradSupport): void { support = s; }
  * `dys` optionally seeds the output gradients (defaults to ones).
  */
 export function gradients(
-  ys: SymbolicTensor | readonly SymbolicTensor[], xs: readonly SymbolicTensor[], dys?: readonly SymbolicTensor[],
+  ys: SymbolicTensor | readonly SymbolicTensor[], xsArg: SymbolicTensor | readonly SymbolicTensor[], dys?: readonly SymbolicTensor[],
 ): (SymbolicTensor | null)[] {
   if (support === null) throw new Error('gradients: the ops module is not loaded (import the package root)');
   const yList = Array.isArray(ys) ? ys as readonly SymbolicTensor[] : [ys as SymbolicTensor];
+  // Like tf.gradients, a single x is allowed; the result is a list either way.
+  const xs = Array.isArray(xsArg) ? xsArg as readonly SymbolicTensor[] : [xsArg as SymbolicTensor];
+  if (dys !== undefined && (!Array.isArray(dys) || dys.length !== yList.length)) {
+    throw new Error(`dys: expected an array of ${yList.length} graph tensors (one per y), got ${Array.isArray(dys) ? `${dys.length}` : typeof dys}`);
+  }
   yList.forEach((y, i) => {
     if (!(y instanceof SymbolicTensor)) throw new Error(`ys: expected graph tensors, got ${String(y)} at index ${i}`);
     if (!isFloatDType(y.dtype)) throw new Error(`ys: cannot differentiate ${y.name} of dtype ${y.dtype}`);

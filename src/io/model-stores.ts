@@ -100,11 +100,16 @@ export function readModelFilesFromDisk(pathOrDir: string): ModelFiles {
 
 async function writeModelFilesToDisk(dir: string, model: { json: ModelJson; files: Map<string, Uint8Array> }): Promise<void> {
   const fs = fileAccess('dir', "in a browser use 'indexeddb://name' or 'downloads://name'");
-  fs.mkdirs(dir);
-  // Weights first: an interrupted save leaves the old model.json, whose byte counts then no longer
-  // match, refused at load rather than silently mixed.
-  for (const [name, bytes] of model.files) await fs.writeFileAtomic(fs.join(dir, name), bytes);
-  await fs.writeFileAtomic(fs.join(dir, 'model.json'), new TextEncoder().encode(JSON.stringify(model.json, null, 1)));
+  try {
+    fs.mkdirs(dir);
+    // Weights first: an interrupted save leaves the old model.json, whose byte counts then no longer
+    // match, refused at load rather than silently mixed.
+    for (const [name, bytes] of model.files) await fs.writeFileAtomic(fs.join(dir, name), bytes);
+    await fs.writeFileAtomic(fs.join(dir, 'model.json'), new TextEncoder().encode(JSON.stringify(model.json, null, 1)));
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    throw Object.assign(new Error(`dir: cannot save the model to ${dir}: ${err.message}`, { cause: err }), { code: err.code });
+  }
 }
 
 // ---------- fetch ----------
