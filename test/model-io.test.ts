@@ -106,6 +106,25 @@ test('modelCheckpoint saves every epoch, or only improvements with saveBestOnly'
   assert.deepEqual(Array.from(last.predict(x).data), Array.from(m.predict(x).data));
 });
 
+test('modelCheckpoint refuses an unwritable directory before the first epoch, not after it', async () => {
+  random.seed(8);
+  const { x, y } = xorData(40);
+  const parent = freshDir();
+  fs.mkdirSync(parent, { recursive: true });
+  const file = path.join(parent, 'plain-file');
+  fs.writeFileSync(file, 'x');
+  let epochsStarted = 0;
+  const counter = { onEpochBegin: () => { epochsStarted++; } };
+  for (const target of [path.join(file, 'ckpt'), path.join(file, 'e{epoch}')]) {
+    await assert.rejects(
+      denseModel().fit(x, y, { epochs: 2, verbose: 0, callbacks: [counter, modelCheckpoint(target)] }),
+      /^Error: dir: cannot write to .*plain-file.*ENOTDIR/,
+    );
+  }
+  assert.equal(epochsStarted, 0);
+  assert.deepEqual(fs.readdirSync(parent), ['plain-file'], 'the probe leaves nothing behind');
+});
+
 /** Writes a saved model, lets `edit` change its JSON (and weights), and returns the load's rejection. */
 async function loadEdited(edit: (json: any, dir: string) => void): Promise<Promise<unknown>> {
   random.seed(4);

@@ -5,6 +5,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/shape-util.js';
 import { checkOptions } from './options.js';
+import { platform } from '#platform';
+import { storeKind } from '../io/model-stores.js';
 
 export type Logs = Record<string, number>;
 
@@ -182,7 +184,23 @@ export class ModelCheckpoint implements Callback {
   }
 
   setModel(model: TrainedModel): void { this.model = model; }
-  onTrainBegin(): void { this.best = this.upwards ? -Infinity : Infinity; }
+  onTrainBegin(): void {
+    this.best = this.upwards ? -Infinity : Infinity;
+    this.probeTarget();
+  }
+
+  /**
+   * A read-only or full target is an Error now, not after the first epoch: write as many bytes as a
+   * checkpoint takes (weights, and Adam's two moments with includeOptimizer) and remove them.
+   */
+  private probeTarget(): void {
+    if (!this.model || storeKind(this.dir) !== 'files' || !platform.files) return;
+    const fs = platform.files;
+    // With {epoch} in the path the per-epoch directories do not exist yet: probe where they will go.
+    const dir = this.dir.includes('{epoch}') ? fs.dirname(this.dir.replace(/\{epoch\}/g, '1')) : this.dir;
+    const floats = this.model.getWeights().reduce((n, w) => n + w.size, 0);
+    fs.probeWritable(dir, floats * 4 * (this.includeOptimizer ? 3 : 1), 'dir');
+  }
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     if (!this.model) return;

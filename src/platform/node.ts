@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync, inflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import type { WorkerInit } from '../wasm/pool-protocol.js';
-import { makeDirs, writeFileAtomic, writeFileAtomicSync } from '../io/atomic-write.js';
+import { makeDirs, probeWritableDirSync, writeFileAtomic, writeFileAtomicSync } from '../io/atomic-write.js';
 import type { FileAccess, KernelVariant, Platform, PoolWorkerHandle } from './types.js';
 
 /** dist/src/platform/node.js → dist/wasm/ */
@@ -50,6 +50,7 @@ const files: FileAccess = {
   writeFileAtomicSync,
   // Not mkdirSync(recursive): under /proc it never returns on Node 20; makeDirs goes a level at a time.
   mkdirs: makeDirs,
+  probeWritable: probeWritableDirSync,
   join: (...parts) => path.join(...parts),
   dirname: (p) => path.dirname(p),
   isAbsolute: (p) => path.isAbsolute(p),

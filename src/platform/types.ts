@@ -21,6 +21,8 @@ export interface FileAccess {
   writeFileAtomic(path: string, bytes: Uint8Array): Promise<void>;
   writeFileAtomicSync(path: string, bytes: Uint8Array): void;
   mkdirs(dir: string): void;
+  /** Creates dir and writes, flushes and removes `bytes` bytes there; an Error naming argName if it cannot. */
+  probeWritable(dir: string, bytes: number, argName: string): void;
   join(...parts: string[]): string;
   dirname(path: string): string;
   isAbsolute(path: string): boolean;
