@@ -87,3 +87,9 @@ test('heNormal: truncated at 2σ, σ = √(2/fan_in); glorotUniform within √(6
   assert.ok(g.data.every((v) => Math.abs(v) <= limit));
   assert.throws(() => getInitializer('kernelInitializer', 'lecun' as never), /kernelInitializer: expected one of/);
 });
+
+test('adam names an unknown option (a typo would otherwise train at the default rate)', () => {
+  assert.throws(() => train.adam({ learningrate: 0.1 } as never), /^Error: config: unknown option 'learningrate' \(did you mean 'learningRate'\?\)/);
+  assert.equal(train.adam({ learningRate: 0.1 }).learningRate, 0.1);
+  assert.equal(train.adam(0.2).learningRate, 0.2);
+});

@@ -12,6 +12,7 @@ import { Optimizer } from './optimizer.js';
 import { kernels } from '../kernels/backend.js';
 import { makeResident } from '../wasm/heap.js';
 import type { FloatArray } from '../tensor/dtype.js';
+import { checkOptions } from '../utils/check-options.js';
 
 export interface AdamConfig { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
 
@@ -77,5 +78,7 @@ export class AdamOptimizer extends Optimizer {
 /** train.adam({learningRate, beta1, beta2, epsilon}) or TensorFlow.js's positional train.adam(lr, b1, b2, eps). */
 export function adam(config?: AdamConfig | number, beta1?: number, beta2?: number, epsilon?: number): AdamOptimizer {
   if (typeof config === 'number') return new AdamOptimizer({ learningRate: config, beta1, beta2, epsilon });
+  // A typo such as `learningrate` must not silently train with the default rate.
+  checkOptions('config', config, ['learningRate', 'beta1', 'beta2', 'epsilon']);
   return new AdamOptimizer(config ?? {});
 }
