@@ -97,3 +97,11 @@ test('dZ / dA whose shape does not match the forward output: both shapes are nam
   assert.throws(() => poolBackward(f64([2, 3, 3, 3]), aPrev, [2, 2], [2, 2]),
     /^Error: dA: expected shape \[2, 2, 2, 3\] \(the forward output for aPrev \[2, 5, 5, 3\] with kernelShape \[2, 2\] and stride \[2, 2\]\), got \[2, 3, 3, 3\]$/);
 });
+
+test('an output past 2^31-1 elements names W before anything is allocated', () => {
+  // 65,536 images × 65,536 filters of 1×1: each input is small, the output would be 2^32 elements.
+  assert.throws(
+    () => convForward(f32([65536, 1, 1, 1]), f32([1, 1, 1, 65536]), f32([1, 1, 1, 65536]), (z: Tensor) => z, 'valid'),
+    /^Error: W: \(with aPrev \[65536, 1, 1, 1\]\) the output shape \[65536, 1, 1, 65536\] would have 4294967296 elements/,
+  );
+});

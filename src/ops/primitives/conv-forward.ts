@@ -1,7 +1,7 @@
 /** conv_forward from the spec: activation(conv2d(aPrev, W) + b), NHWC, TensorFlow 'same'/'valid' padding. */
 import { Tensor, isTensor } from '../../tensor/tensor.js';
 import { allocArray, FloatArray } from '../../tensor/dtype.js';
-import { describe, formatShape, shapesEqual } from '../../tensor/shape-util.js';
+import { assertFitsTensor, describe, formatShape, shapesEqual } from '../../tensor/shape-util.js';
 import { convInfo, Padding } from '../../kernels/shape.js';
 import { conv2dForward } from '../../kernels/conv2d.js';
 import {
@@ -27,6 +27,8 @@ export function convForward(
   assertNonEmptyOutput(info.outH, info.outW, 'W', [info.kh, info.kw], aPrev, padding);
 
   const outShape = [info.batch, info.outH, info.outW, info.outC];
+  // Many filters over many positions can exceed what one array holds: name W, whose c_new did it.
+  assertFitsTensor(outShape, 'W', `(with aPrev ${formatShape(aPrev.shape)}) the output shape`);
   const z = allocArray(aPrev.dtype, outShape.reduce((p, d) => p * d, 1)) as FloatArray;
   conv2dForward(aPrev.data, W.data, b.data, info, z);
   const a = activation(new Tensor(z, outShape));
