@@ -11,7 +11,7 @@ import { serve } from './serve.mjs';
 
 const chromium = chromiumPath();
 if (!chromium) {
-  console.log('bench:browser: skipped: no /usr/bin/chromium (apt-get install chromium)');
+  console.log(`bench:browser: skipped: no working Chromium at ${process.env.CONVNET_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install chromium)`);
   process.exit(0);
 }
 if (process.env.WEB_SKIP_BUILD !== '1') buildWeb();

@@ -31,7 +31,7 @@ function inputShape(pixels) {
   return { width: x1 - x0 + 1, height: y1 - y0 + 1, cx: mx / m, cy: my / m, max };
 }
 
-test('playground: trains in a worker on 2 threads, recognises a drawn digit, saves and reloads the model', { skip: chromium ? false : 'no /usr/bin/chromium (apt-get install chromium)', timeout: 240_000 }, async (t) => {
+test('playground: trains in a worker on 2 threads, recognises a drawn digit, saves and reloads the model', { skip: chromium ? false : `no working Chromium at ${process.env.CONVNET_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install chromium)`, timeout: 240_000 }, async (t) => {
   const t0 = performance.now();
   if (process.env.WEB_SKIP_BUILD !== '1') buildWeb();
   const built = performance.now();

@@ -23,9 +23,9 @@ export function buildWeb() {
   run([path.join(repoDir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(webDir, 'vite.config.ts'), '--logLevel', 'warn']);
 }
 
-/** Whether Debian's Chromium is there and starts (it is what the tests drive). */
+/** Debian's Chromium (or CONVNET_CHROMIUM), if it is there and starts: what the browser test and bench drive. */
 export function chromiumPath() {
-  const p = '/usr/bin/chromium';
+  const p = process.env.CONVNET_CHROMIUM ?? '/usr/bin/chromium';
   if (!fs.existsSync(p)) return null;
   return spawnSync(p, ['--version'], { encoding: 'utf8' }).status === 0 ? p : null;
 }
