@@ -220,3 +220,22 @@ test('saves are atomic: a file is replaced whole, and a failed write leaves no t
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a write removes the temporary files dead writers of the same target left, never a live writer's", async () => {
+  const { writeFileAtomic, writeFileAtomicSync } = await import('../src/io/atomic-write.js');
+  const { spawnSync } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convnet-stale-'));
+  try {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const live = process.ppid;
+    const leftovers = [`.m.bin.${dead}.0123456789ab.tmp`, `.m.bin.${live}.0123456789ab.tmp`, `.other.bin.${dead}.0123456789ab.tmp`];
+    for (const name of leftovers) fs.writeFileSync(path.join(dir, name), 'partial');
+    writeFileAtomicSync(path.join(dir, 'm.bin'), Uint8Array.from([1]));
+    // Only the dead writer's file for this very target goes; another target's leftovers wait for its own write.
+    assert.deepEqual(fs.readdirSync(dir).sort(), [leftovers[1], leftovers[2], 'm.bin'].sort());
+    await writeFileAtomic(path.join(dir, 'other.bin'), Uint8Array.from([2]));
+    assert.deepEqual(fs.readdirSync(dir).sort(), [leftovers[1], 'm.bin', 'other.bin'].sort());
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -14,6 +14,35 @@ function tempPathFor(target: string): string {
   return path.join(dir, `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/** A process that no longer exists (kill(pid, 0) is a liveness check that sends nothing). */
+function isDead(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * A writer killed between creating its temporary file and renaming it leaves that file behind; the
+ * next write of the same target removes such leftovers of dead processes (best effort: never fails
+ * the write). Files of live processes, which may be writing right now, are left alone.
+ */
+function removeStaleTemps(target: string): void {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      if (!name.startsWith(prefix)) continue;
+      const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+      if (m && Number(m[1]) !== process.pid && isDead(Number(m[1]))) fs.rmSync(path.join(dir, name), { force: true });
+    }
+  } catch {
+    // an unreadable directory will fail the write itself, with its own message
+  }
+}
+
 function checkArgs(target: unknown, bytes: unknown): asserts target is string {
   if (typeof target !== 'string' || target.length === 0) {
     throw new Error(`path: expected a non-empty string, got ${JSON.stringify(target)}`);
@@ -26,6 +55,7 @@ function checkArgs(target: unknown, bytes: unknown): asserts target is string {
 /** Writes `bytes` to `target` atomically (synchronous). */
 export function writeFileAtomicSync(target: string, bytes: Uint8Array): void {
   checkArgs(target, bytes);
+  removeStaleTemps(target);
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
@@ -47,6 +77,7 @@ export function writeFileAtomicSync(target: string, bytes: Uint8Array): void {
 /** Writes `bytes` to `target` atomically; resolves once the data and the rename are on disk. */
 export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
   checkArgs(target, bytes);
+  removeStaleTemps(target);
   const tmp = tempPathFor(target);
   let handle: fs.promises.FileHandle | undefined;
   try {
