@@ -11,7 +11,8 @@ import { cpus, totalmem } from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const benches = [
-  { name: 'lenet-graph', what: 'LeNet-5 training step (batch 32): ours vs TensorFlow.js CPU and WASM' },
+  { name: 'lenet-graph', what: 'LeNet-5 training epoch and 10,000-image inference: ours (wasm 2/1 threads, reference) vs TensorFlow.js CPU and WASM, and PyTorch where installed' },
+  { name: 'conv-gemm', what: "conv2d (32,56,56,64)x(3,3,64,64) 'same' and 512^3 GEMM, GFLOP/s: ours vs TensorFlow.js WASM and CPU" },
   { name: 'wasm-kernels', what: 'WebAssembly GEMM/conv kernels: GFLOP/s, 1 vs 2 threads, vs the TypeScript kernels' },
   { name: 'primitives', what: "The spec's workloads (0-main, 1-main, 2-main) and LeNet conv layers: ours vs TensorFlow.js CPU" },
 ];

@@ -1,10 +1,16 @@
 /**
- * LeNet-5 training step (batch 32, float32, MNIST batches): our graph engine against TensorFlow.js's CPU
- * backend and its WASM backend, training the same model (same layers, he-normal init, Adam, softmax
- * cross-entropy) in the same run. Prints examples/second, the projected time of one 50,000-image epoch,
- * and the ratios. Run: node dist/bench/lenet-graph.js   (BENCH_STEPS=n timed steps per engine, default 30)
+ * LeNet-5 (spec task 4: batch 32, Adam, softmax cross-entropy, MNIST) on every engine in one run:
+ * ours (WebAssembly kernels on 2 threads and on 1; the TypeScript reference kernels), TensorFlow.js's
+ * CPU backend and its WASM backend, and PyTorch where `python3 -c "import torch"` works.
+ *   training: one 50,000-image epoch, projected from STEPS timed steps after WARMUP warm-up steps
+ *   inference: 10,000 images in batches of 1,000 (the reference kernels: fewer, projected)
+ * Prints one table of times and ratios to ours (2 threads), then the wasm heap and RSS.
+ * Run: node dist/bench/lenet-graph.js   (BENCH_STEPS=n timed steps, default 60; BENCH_SCALE=0.2 shrinks it)
  */
 import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import * as ops from '../src/api/ops.js';
 import * as random from '../src/tensor/random.js';
 import { Tensor } from '../src/tensor/tensor.js';
@@ -14,62 +20,58 @@ import { Session } from '../src/graph/session.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { lenet5 } from '../examples/4-lenet5.js';
 import { formatTable } from './util.js';
-import { getBackend, setBackend, wasmAvailable, type BackendName } from '../src/kernels/backend.js';
+import { setBackend, wasmAvailable, type BackendName } from '../src/kernels/backend.js';
+import { setThreads, whenReady } from '../src/wasm/pool.js';
+import { tryRuntime } from '../src/wasm/runtime.js';
 import { allocatedBytes } from '../src/wasm/heap.js';
 
 const BATCH = 32;
 const EPOCH = 50000;
-const STEPS = Number(process.env.BENCH_STEPS ?? '30');
-const WARMUP = 5;
+const INFER = 10000;
+const INFER_BATCH = 1000;
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+const STEPS = Math.max(5, Math.round(Number(process.env.BENCH_STEPS ?? '60') * SCALE));
+const WARMUP = 10;
 
-interface Result { engine: string; msPerStep: number | null; note: string }
+interface Data { x: Float32Array; y: Int32Array; n: number }
+interface Result { engine: string; stepMs: number | null; inferS: number | null; note: string }
 
-/** `count` batches of 32 consecutive MNIST training images (float32 NHWC) and int32 labels. */
-async function mnistBatches(count: number): Promise<{ x: Float32Array; y: Int32Array }[]> {
-  const m = await loadMnist();
-  const out = [];
-  for (let b = 0; b < count; b++) {
-    const start = (b * BATCH) % (m.xTrain.shape[0] - BATCH);
-    out.push({
-      x: (m.xTrain.data as Float32Array).slice(start * 784, (start + BATCH) * 784),
-      y: (m.yTrain.data as Int32Array).slice(start, start + BATCH),
-    });
-  }
-  return out;
-}
-
-/** Memory seen around the timed steps of the last engine timed with `timeSteps` (flat = no leak). */
-let memory = { heapBefore: 0, heapAfter: 0, rssMB: 0 };
-
-function timeSteps(step: (i: number) => void): number {
-  for (let i = 0; i < WARMUP; i++) step(i);
-  const heapBefore = wasmAvailable() ? allocatedBytes() : 0;
+/** Milliseconds of `count` calls of fn(i) after `warmup` untimed ones. */
+function timeCalls(fn: (i: number) => void, count: number, warmup: number): number {
+  for (let i = 0; i < warmup; i++) fn(i);
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < STEPS; i++) step(WARMUP + i);
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6 / STEPS;
-  memory = { heapBefore, heapAfter: wasmAvailable() ? allocatedBytes() : 0, rssMB: process.memoryUsage().rss / 2 ** 20 };
-  return ms;
+  for (let i = 0; i < count; i++) fn(warmup + i);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-function benchOurs(batches: { x: Float32Array; y: Int32Array }[], backend: BackendName): Result {
+const batchOf = (d: Data, i: number, size: number) => {
+  const start = (i * size) % (d.n - size + 1);
+  return { x: d.x.subarray(start * 784, (start + size) * 784), y: d.y.subarray(start, start + size), size };
+};
+
+/** Ours through the graph Session: a training step, and the softmax output for inference. */
+function benchOurs(train: Data, test: Data, engine: string, backend: BackendName, inferImages: number): Result {
   setBackend(backend);
   random.seed(0);
   const x = placeholder('float32', [null, 28, 28, 1]);
   const y = placeholder('int32', [null]);
-  const [, trainOp] = lenet5(x, ops.oneHot(y, 10));
+  const [yPred, trainOp] = lenet5(x, ops.oneHot(y, 10));
   const sess = new Session();
   sess.run(globalVariablesInitializer());
-  const feeds = batches.map((b) => [[x, new Tensor(b.x, [BATCH, 28, 28, 1])], [y, new Tensor(b.y, [BATCH])]] as const);
-  const ms = timeSteps((i) => sess.run(trainOp, feeds[i % feeds.length] as never));
-  const label = backend === 'wasm' ? 'WebAssembly SIMD kernels' : 'TypeScript kernels';
-  if (backend === 'wasm') {
-    console.log(`${label}: wasm heap ${memory.heapBefore} bytes after warm-up, ${memory.heapAfter} after ${STEPS} steps; RSS ${memory.rssMB.toFixed(0)} MB`);
-  }
-  return { engine: `convnet graph (${label})`, msPerStep: ms, note: '' };
+  const feed = (b: { x: Float32Array; y: Int32Array; size: number }) =>
+    [[x, new Tensor(b.x, [b.size, 28, 28, 1])], [y, new Tensor(b.y, [b.size])]] as never;
+  const trainFeeds = Array.from({ length: 64 }, (_, i) => feed(batchOf(train, i, BATCH)));
+  const steps = backend === 'reference' ? Math.max(5, Math.round(STEPS / 4)) : STEPS;
+  const stepMs = timeCalls((i) => sess.run(trainOp, trainFeeds[i % trainFeeds.length]), steps, WARMUP) / steps;
+  const batches = Math.ceil(inferImages / INFER_BATCH);
+  const inferFeeds = Array.from({ length: batches }, (_, i) => [[x, new Tensor(batchOf(test, i, INFER_BATCH).x, [INFER_BATCH, 28, 28, 1])]] as never);
+  const inferMs = timeCalls((i) => sess.run(yPred, inferFeeds[i % batches]), batches, 1);
+  const projected = batches * INFER_BATCH < INFER ? ` (inference projected from ${batches * INFER_BATCH} images)` : '';
+  return { engine, stepMs, inferS: (inferMs / 1000) * (INFER / (batches * INFER_BATCH)), note: `${steps} steps${projected}` };
 }
 
-/** The same LeNet-5 in TensorFlow.js core ops, trained by tf.train.adam().minimize. */
-function benchTfjs(batches: { x: Float32Array; y: Int32Array }[], label: string): Result {
+/** The same LeNet-5 in TensorFlow.js ops, trained by tf.train.adam().minimize. */
+function benchTfjs(train: Data, test: Data, engine: string, steps: number, warmup: number): Result {
   const he = (shape: number[], fanIn: number) => tf.variable(tf.truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', 1));
   const w1 = he([5, 5, 1, 6], 25), b1 = tf.variable(tf.zeros([6]));
   const w2 = he([5, 5, 6, 16], 150), b2 = tf.variable(tf.zeros([16]));
@@ -77,63 +79,100 @@ function benchTfjs(batches: { x: Float32Array; y: Int32Array }[], label: string)
   const w4 = he([120, 84], 120), b4 = tf.variable(tf.zeros([84]));
   const w5 = he([84, 10], 84), b5 = tf.variable(tf.zeros([10]));
   const optimizer = tf.train.adam();
-  const xs = batches.map((b) => tf.tensor4d(b.x, [BATCH, 28, 28, 1]));
-  const ys = batches.map((b) => tf.oneHot(tf.tensor1d(b.y, 'int32'), 10).toFloat());
-  const step = (i: number) => {
-    const x = xs[i % xs.length], y = ys[i % ys.length];
-    const cost = optimizer.minimize(() => {
-      let a: tf.Tensor = tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same'), b1));
-      a = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
-      a = tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, w2 as tf.Tensor4D, 1, 'valid'), b2));
-      a = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
-      a = tf.reshape(a, [-1, 400]);
-      a = tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, w3), b3));
-      a = tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, w4), b4));
-      const logits = tf.add(tf.matMul(a as tf.Tensor2D, w5), b5);
-      return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-    }, true);
-    cost!.dataSync();
-    cost!.dispose();
+  const logitsOf = (x: tf.Tensor4D) => {
+    let a: tf.Tensor = tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same'), b1));
+    a = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
+    a = tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, w2 as tf.Tensor4D, 1, 'valid'), b2));
+    a = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
+    a = tf.reshape(a, [-1, 400]);
+    a = tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, w3), b3));
+    a = tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, w4), b4));
+    return tf.add(tf.matMul(a as tf.Tensor2D, w5), b5);
   };
+  const xs = Array.from({ length: 64 }, (_, i) => { const b = batchOf(train, i, BATCH); return tf.tensor4d(b.x, [BATCH, 28, 28, 1]); });
+  const ys = Array.from({ length: 64 }, (_, i) => tf.oneHot(tf.tensor1d(batchOf(train, i, BATCH).y, 'int32'), 10).toFloat());
+  const inferBatches = INFER / INFER_BATCH;
+  const tests = Array.from({ length: inferBatches }, (_, i) => tf.tensor4d(batchOf(test, i, INFER_BATCH).x, [INFER_BATCH, 28, 28, 1]));
+  const notes: string[] = [];
+  let stepMs: number | null = null, inferS: number | null = null;
   try {
-    const ms = timeSteps(step);
-    return { engine: label, msPerStep: ms, note: '' };
+    stepMs = timeCalls((i) => {
+      const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys[i % ys.length], logitsOf(xs[i % xs.length])) as tf.Scalar, true);
+      cost!.dataSync();
+      cost!.dispose();
+    }, steps, warmup) / steps;
+    notes.push(`${steps} steps`);
   } catch (e) {
-    return { engine: label, msPerStep: null, note: `failed: ${(e as Error).message.split('\n')[0]}` };
-  } finally {
-    tf.dispose([w1, b1, w2, b2, w3, b3, w4, b4, w5, b5, ...xs, ...ys]);
-    optimizer.dispose();
+    notes.push(`training failed: ${(e as Error).message.split('\n')[0]}`);
   }
+  try {
+    inferS = timeCalls((i) => tf.tidy(() => { tf.softmax(logitsOf(tests[i % inferBatches])).dataSync(); }), inferBatches, 1) / 1000;
+  } catch (e) {
+    notes.push(`inference failed: ${(e as Error).message.split('\n')[0]}`);
+  }
+  tf.dispose([w1, b1, w2, b2, w3, b3, w4, b4, w5, b5, ...xs, ...ys, ...tests]);
+  optimizer.dispose();
+  return { engine, stepMs, inferS, note: notes.join('; ') };
 }
 
-export async function runLenetGraphBench(): Promise<Result[]> {
-  const batches = await mnistBatches(16);
-  const initial = getBackend();
-  // the default backend first: the ratios are against it
-  const results: Result[] = [benchOurs(batches, initial)];
-  if (initial === 'wasm') results.push(benchOurs(batches, 'reference'));
-  else if (wasmAvailable()) results.push(benchOurs(batches, 'wasm'));
-  setBackend(initial);
+/** PyTorch's LeNet-5 epoch (bench/lenet_torch.py) at its best here: one thread, OpenBLAS left alone. */
+function benchTorch(): Result {
+  const engine = 'PyTorch (1 thread)';
+  const probe = spawnSync('python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { engine, stepMs: null, inferS: null, note: 'PyTorch: skipped (python3-torch not installed)' };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const script = fileURLToPath(new URL('../../bench/lenet_torch.py', import.meta.url));
+  const run = spawnSync('python3', [script, String(STEPS), String(WARMUP)], { encoding: 'utf8', env, timeout: 600000 });
+  const m = /step_ms=([\d.]+) infer_s=([\d.]+)/.exec(run.stdout);
+  if (run.status !== 0 || !m) return { engine, stepMs: null, inferS: null, note: `PyTorch failed: ${(run.stderr || run.stdout).trim().split('\n').pop()}` };
+  return { engine: `PyTorch ${probe.stdout.trim()} (1 thread)`, stepMs: Number(m[1]), inferS: Number(m[2]), note: `${STEPS} steps, synthetic data` };
+}
+
+export async function runLenetBench(): Promise<void> {
+  const m = await loadMnist();
+  const train: Data = { x: m.xTrain.data as Float32Array, y: m.yTrain.data as Int32Array, n: m.xTrain.shape[0] };
+  const test: Data = { x: m.xTest.data as Float32Array, y: m.yTest.data as Int32Array, n: m.xTest.shape[0] };
+  const results: Result[] = [];
+  const heap: string[] = [];
+  if (wasmAvailable()) {
+    for (const t of [2, 1]) {
+      setThreads(t);
+      await whenReady();
+      results.push(benchOurs(train, test, `ours, wasm ${tryRuntime()!.variant}, ${t} thread${t > 1 ? 's' : ''}`, 'wasm', INFER));
+      heap.push(`${(allocatedBytes() / 2 ** 20).toFixed(1)} MB after the ${t}-thread run`);
+    }
+    setThreads(2);
+  }
+  results.push(benchOurs(train, test, 'ours, TypeScript reference kernels', 'reference', Math.round(2000 * Math.max(SCALE, 0.5))));
+  setBackend(wasmAvailable() ? 'wasm' : 'reference');
   await tf.setBackend('cpu');
-  results.push(benchTfjs(batches, 'TensorFlow.js cpu'));
+  // Its training step takes seconds (it has no fast conv backprop): a few steps are enough.
+  results.push(benchTfjs(train, test, `TensorFlow.js ${tf.version.tfjs} cpu`, 3, 1));
   try {
     await import('@tensorflow/tfjs-backend-wasm');
-    const ok = await tf.setBackend('wasm');
-    if (!ok) throw new Error('setBackend("wasm") returned false');
-    results.push(benchTfjs(batches, 'TensorFlow.js wasm'));
+    if (!(await tf.setBackend('wasm'))) throw new Error('setBackend("wasm") returned false');
+    results.push(benchTfjs(train, test, 'TensorFlow.js wasm', STEPS, WARMUP));
   } catch (e) {
-    results.push({ engine: 'TensorFlow.js wasm', msPerStep: null, note: `unavailable: ${(e as Error).message.split('\n')[0]}` });
+    results.push({ engine: 'TensorFlow.js wasm', stepMs: null, inferS: null, note: `unavailable: ${(e as Error).message.split('\n')[0]}` });
   }
-  const ours = results[0].msPerStep!;
-  const rows = results.map((r) => r.msPerStep === null
-    ? [r.engine, '-', '-', '-', r.note]
-    : [r.engine, r.msPerStep.toFixed(1), (BATCH * 1000 / r.msPerStep).toFixed(0),
-      `${(EPOCH / BATCH * r.msPerStep / 1000).toFixed(0)} s`, `${(r.msPerStep / ours).toFixed(2)}× ours`]);
-  console.log(`LeNet-5 training step, batch ${BATCH}, float32, MNIST (${STEPS} timed steps after ${WARMUP} warm-up)`);
-  console.log(formatTable(['engine', 'ms/step', 'examples/s', 'epoch (50k, projected)', 'time vs ours'], rows));
-  return results;
+  results.push(benchTorch());
+
+  const ours = results[0];
+  const epochS = (r: Result) => (r.stepMs === null ? null : (Math.ceil(EPOCH / BATCH) * r.stepMs) / 1000);
+  const cell = (v: number | null, digits: number) => (v === null ? '-' : v.toFixed(digits));
+  const ratio = (v: number | null, base: number | null) => (v === null || base === null ? '-' : `${(v / base).toFixed(2)}×`);
+  const rows = results.map((r) => [
+    r.engine, cell(r.stepMs, 2), cell(epochS(r), 1), ratio(epochS(r), epochS(ours)), cell(r.inferS, 3), ratio(r.inferS, ours.inferS), r.note,
+  ]);
+  console.log(`LeNet-5, float32, MNIST. Epoch = ${Math.ceil(EPOCH / BATCH)} steps of batch ${BATCH}, projected from the timed steps ` +
+    `(after ${WARMUP} warm-up steps); inference = ${INFER} test images in batches of ${INFER_BATCH}. Ratios: time / ours (first row).`);
+  console.log(formatTable(['engine', 'ms/step', 'epoch s', 'epoch ratio', 'infer 10k s', 'infer ratio', 'note'], rows));
+  if (heap.length) console.log(`wasm heap (each run keeps its session's buffers): ${heap.join(', ')}`);
+  console.log(`RSS at the end: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB; load average (1 min) ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runLenetGraphBench().catch((e) => { console.error(e); process.exitCode = 1; });
+  runLenetBench().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
 }

@@ -125,3 +125,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+console.log(`RSS at the end: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);

@@ -136,3 +136,5 @@ if (!rt) {
     printTable('The issue\'s big convolution', ['layer', 'wasm 1 thread', 'wasm 2 threads', 'speedup', 'TS kernel', 'TS/wasm2']);
   }
 }
+console.log(`RSS at the end: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+process.exit(0);
