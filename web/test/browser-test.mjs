@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildWeb, chromiumPath, distDir, webDir } from './build-web.mjs';
 import { serve } from './serve.mjs';
-import { drawStroke, digitStrokes } from './strokes.mjs';
+import { drawStroke, digitStrokes, touchStroke } from './strokes.mjs';
 
 const STEPS = Number(process.env.BROWSER_TEST_STEPS ?? 400);
 const artifacts = path.join(webDir, 'test', 'artifacts');
@@ -162,6 +162,21 @@ test('playground: trains in a worker on 2 threads, recognises a drawn digit, sav
   t.diagnostic(`before load: predicted ${argMax(fresh)}, max |Δp| vs the trained model ${maxDiff(fresh, probsOne).toFixed(3)}; after load: max |Δp| ${maxDiff(reloaded, probsOne).toExponential(1)}`);
   assert.ok(maxDiff(fresh, probsOne) > 0.01, 'an untrained model must answer differently (else the load proves nothing)');
   assert.ok(maxDiff(reloaded, probsOne) < 1e-5, 'the loaded model must give the saved model\'s probabilities');
+  // The same "1" drawn with a finger (touch events) gives the same input, hence the same answer.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+  await page.evaluate(() => {
+    window.pointerTypes = new Set();
+    document.getElementById('pad').addEventListener('pointerdown', (e) => window.pointerTypes.add(e.pointerType));
+  });
+  const touched = await predictionAfter(async () => {
+    await page.click('#clear');
+    await touchStroke(cdp, await page.locator('#pad').boundingBox(), digitStrokes.one);
+  });
+  t.diagnostic(`"1" drawn by touch: predicted ${argMax(touched.probs)}; max |Δinput| vs the mouse drawing ${maxDiff(touched.input, one.input).toFixed(3)}`);
+  assert.deepEqual(await page.evaluate(() => [...window.pointerTypes]), ['touch'], 'the stroke arrived as touch pointer events');
+  assert.equal(argMax(touched.probs), 1);
+  assert.ok(maxDiff(touched.input, one.input) < 0.05, 'touch and mouse strokes through the same points draw the same digit');
   await page.screenshot({ path: path.join(artifacts, 'playground-reloaded.png'), fullPage: true });
 
   // 5. Download: the TensorFlow.js layers-model files (model.json and its weights), named after the model.
