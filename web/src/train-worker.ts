@@ -121,8 +121,11 @@ async function trainLoop(): Promise<void> {
         windowStart = now;
       }
       if (now - lastFilters >= FILTERS_EVERY_MS || !running) { sendFilters(); lastFilters = now; }
-      // Evaluations are not training: the speed window restarts after them.
-      if (running && now - lastEval >= QUICK_EVAL_EVERY_MS) { runEval(false); lastEval = performance.now(); windowStart = lastEval; }
+      if (running && now - lastEval >= QUICK_EVAL_EVERY_MS) {
+        runEval(false);
+        lastEval = performance.now();
+        windowStart += lastEval - now; // evaluating is not training: its time does not count against the speed
+      }
       if (evaluateAll) { evaluateAll = false; runEval(true); }
       await nextTask();
       await drainPending();
