@@ -12,6 +12,7 @@ class PoolParams {
   kh: i32; kw: i32; strideH: i32; strideW: i32; padTop: i32; padLeft: i32;
   outH: i32; outW: i32;
   tiesAll: i32; // max backward: 1 = every input equal to the max gets dy, 0 = only the first
+  reluMask: i32; // max backward: 1 = dx also zero where x <= 0 (the pool's input is a relu's output: fused ReluGrad)
 }
 
 @inline function f32At(base: usize, i: i32): f32 { return load<f32>(base + (<usize>i << 2)); }
@@ -75,6 +76,7 @@ function maxPoolBackwardTiled(g: PoolParams, begin: i32, end: i32): void {
   const inImage = g.inH * g.inW * c;
   const outImage = g.outH * g.outW * c;
   const tiesAll = g.tiesAll != 0;
+  const reluMask = g.reluMask != 0;
   const zero = i32x4.splat(0);
   // Rows and columns that no window covers (inH > outH·strideH or strides past the window) stay 0.
   const covered = g.kh == g.strideH && g.kw == g.strideW && g.outH * g.kh == g.inH && g.outW * g.kw == g.inW;
@@ -102,6 +104,7 @@ function maxPoolBackwardTiled(g: PoolParams, begin: i32, end: i32): void {
               const v = v128.load(x + off);
               let hit = v128.or(f32x4.eq(v, best), v128.and(bestIsNaN, f32x4.ne(v, v)));
               if (!tiesAll) { hit = v128.andnot(hit, taken); taken = v128.or(taken, hit); }
+              if (reluMask) hit = v128.and(hit, f32x4.gt(v, zero));
               v128.store(dx + off, v128.and(grad, hit));
             }
           }
@@ -202,6 +205,21 @@ function poolBackward(params: usize, begin: i32, end: i32, mode: i32): void {
         dy += <usize>c << 2;
       }
     }
+    if (mode == 0 && g.reluMask != 0) reluMaskImage(dx, x, inImage);
+  }
+}
+
+/** dx[i] = 0 where x[i] <= 0, for n floats (a fused ReluGrad after the pool's gradient). */
+function reluMaskImage(dx: usize, x: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(dx + at, v128.and(v128.load(dx + at), f32x4.gt(v128.load(x + at), zero)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    if (!(load<f32>(x + at) > 0)) store<f32>(dx + at, 0);
   }
 }
 

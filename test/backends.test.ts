@@ -91,6 +91,10 @@ function runCase(cs: Case, seed: number, backend: BackendName): Float32Array[] {
     const eagerLogits = ops.add(ops.matMul(ops.reshape(fetched[2]!, [-1, features]), w2.value), b2.value) as Tensor;
     assertClose(fetched[1]!.data, eagerConv.data, `${backend}: fused conv+bias+relu against eager ops`);
     assertClose(fetched[3]!.data, eagerLogits.data, `${backend}: fused matMul+bias against eager ops`);
+    // The max pool's gradient and the relu's run as one step (the gradients are compared across backends
+    // and, in graph-gradients.test, against central differences).
+    const stepNames = sess.lastPlan!.steps.map((s) => s.def.name);
+    assert.equal(stepNames.includes('MaxPoolGradRelu'), cs.pool === 'max', `${backend}: plan steps ${stepNames.join(' ')}`);
     return fetched.map((t) => t!.data as Float32Array);
   });
 }

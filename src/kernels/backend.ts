@@ -25,7 +25,8 @@ export interface KernelSet {
   biasGrad(dy: FloatArray, channels: number, db: FloatArray): void;
   maxPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): void;
   avgPoolForward(x: FloatArray, info: Pool2DInfo, y: FloatArray): void;
-  maxPoolBackward(dy: FloatArray, x: FloatArray, info: Pool2DInfo, ties: 'all' | 'first', dx: FloatArray): void;
+  /** reluMask: also zero dx where x <= 0 (x is a relu's output: the relu's gradient, fused in). */
+  maxPoolBackward(dy: FloatArray, x: FloatArray, info: Pool2DInfo, ties: 'all' | 'first', dx: FloatArray, reluMask?: boolean): void;
   avgPoolBackward(dy: FloatArray, info: Pool2DInfo, dx: FloatArray): void;
   /** In place on y [rows, channels]: y += bias (per channel), then max(·, 0) when relu. */
   biasActivation(y: FloatArray, bias: FloatArray, rows: number, channels: number, relu: boolean): void;
@@ -66,7 +67,10 @@ const reference: KernelSet = {
   biasGrad: conv.biasGradNHWC,
   maxPoolForward: pool.maxPoolForward,
   avgPoolForward: pool.avgPoolForward,
-  maxPoolBackward: pool.maxPoolBackward,
+  maxPoolBackward(dy, x, info, ties, dx, reluMask = false) {
+    pool.maxPoolBackward(dy, x, info, ties, dx);
+    if (reluMask) for (let i = 0; i < dx.length; i++) if (!(x[i] > 0)) dx[i] = 0;
+  },
   avgPoolBackward: pool.avgPoolBackward,
   biasActivation(y, bias, rows, channels, relu) {
     for (let r = 0; r < rows; r++) {
@@ -115,9 +119,9 @@ const wasm: KernelSet = {
     if (f32(x, y)) fast.avgPoolForward(x as Float32Array, info, y as Float32Array);
     else reference.avgPoolForward(x, info, y);
   },
-  maxPoolBackward(dy, x, info, ties, dx) {
-    if (f32(dy, x, dx)) fast.maxPoolBackward(dy as Float32Array, x as Float32Array, info, ties, dx as Float32Array);
-    else reference.maxPoolBackward(dy, x, info, ties, dx);
+  maxPoolBackward(dy, x, info, ties, dx, reluMask = false) {
+    if (f32(dy, x, dx)) fast.maxPoolBackward(dy as Float32Array, x as Float32Array, info, ties, dx as Float32Array, reluMask);
+    else reference.maxPoolBackward(dy, x, info, ties, dx, reluMask);
   },
   avgPoolBackward(dy, info, dx) {
     if (f32(dy, dx)) fast.avgPoolBackward(dy as Float32Array, info, dx as Float32Array);

@@ -9,11 +9,11 @@ import type { Operation, SymbolicTensor } from '../graph/symbolic.js';
 import { addOp } from './binary.js';
 import { conv2dOp, conv2dBackpropFilterOp, conv2dBackpropInputOp } from './conv2d.js';
 import { matMulOp } from './matmul.js';
-import { reluOp } from './unary.js';
+import { reluGradOp, reluOp } from './unary.js';
 import { sumToShapeOp } from './sum-to-shape.js';
 import { reshapeLikeOp } from './reshape.js';
 import { reduceGradOp } from './reduce.js';
-import { avgPoolGradOp } from './pool.js';
+import { avgPoolGradOp, maxPoolGradOp, maxPoolGradReluOp } from './pool.js';
 import { conv2dBiasActOp, isRowBias, matMulBiasActOp } from './fused.js';
 
 /** Which input positions of an op are read for their shape only. */
@@ -70,6 +70,18 @@ export function findFusions(order: readonly Operation[], fetched: ReadonlySet<Sy
       absorbed: relu ? [producer, node] : [producer],
     });
     taken.add(producer).add(node);
+  }
+  // ReluGrad(MaxPoolGrad(dy, a), a): the pooled tensor is the relu's output, so one pass masks the
+  // pool's gradient by a > 0 (LeNet's relu → max-pool layers).
+  for (const node of order) {
+    if (node.op !== reluGradOp) continue;
+    const [poolGrad, a] = node.inputs;
+    const producer = poolGrad.node;
+    if (producer.op !== maxPoolGradOp || producer.inputs[1] !== a || !onlyFeeds(poolGrad)) continue;
+    if (!shapeReadersAfter(poolGrad, node, [node])) continue;
+    fusions.set(node, {
+      head: node, def: maxPoolGradReluOp, inputs: [producer.inputs[0], a], attrs: producer.attrs, absorbed: [producer],
+    });
   }
   return fusions;
 }

@@ -48,6 +48,19 @@ export const maxPoolGradOp: OpDef<PoolAttrs, Pool2DInfo> = {
   },
 };
 
+/**
+ * (dy, a) → ReluGrad(MaxPoolGrad(dy, a), a) in one pass, for a = relu(z) pooled: the pool's gradient
+ * where a > 0, else 0. Plans substitute it for that chain (fusion.ts); never built by users.
+ */
+export const maxPoolGradReluOp: OpDef<PoolAttrs, Pool2DInfo> = {
+  name: 'MaxPoolGradRelu',
+  infer: (inputs) => ({ shape: inputs[1].shape, dtype: inputs[0].dtype }),
+  prepare: (inputs, _out, attrs) => infoOf(inputs[1], attrs),
+  compute(inputs, out, _attrs, info) {
+    kernels().maxPoolBackward(inputs[0].data as FloatArray, inputs[1].data as FloatArray, info, 'first', out!.data as FloatArray, true);
+  },
+};
+
 /** (dy, x) → dx = dy spread evenly over each window; x is read for its shape only. */
 export const avgPoolGradOp: OpDef<PoolAttrs, Pool2DInfo> = {
   name: 'AvgPoolGrad',

@@ -108,10 +108,10 @@ export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: Co
   });
 }
 
-function poolParams(a: number, aux: number, out: number, info: Pool2DInfo, tiesAll: boolean): number {
+function poolParams(a: number, aux: number, out: number, info: Pool2DInfo, tiesAll: boolean, reluMask = false): number {
   return writeParams([
     a, aux, out, info.batch, info.inH, info.inW, info.channels, info.kh, info.kw,
-    info.strideH, info.strideW, info.padTop, info.padLeft, info.outH, info.outW, +tiesAll,
+    info.strideH, info.strideW, info.padTop, info.padLeft, info.outH, info.outW, +tiesAll, +reluMask,
   ]);
 }
 
@@ -133,10 +133,15 @@ function poolForward(kernel: 'maxPoolForward' | 'avgPoolForward', x: Float32Arra
   });
 }
 
-/** dx from dy; ties 'all' gives dy to every input equal to its window's max, 'first' to the first only. */
-export function maxPoolBackward(dy: Float32Array, x: Float32Array, info: Pool2DInfo, ties: 'all' | 'first', dx: Float32Array): void {
+/**
+ * dx from dy; ties 'all' gives dy to every input equal to its window's max, 'first' to the first only.
+ * reluMask: also zero dx where x <= 0 (x is a relu's output: the relu's gradient, fused).
+ */
+export function maxPoolBackward(
+  dy: Float32Array, x: Float32Array, info: Pool2DInfo, ties: 'all' | 'first', dx: Float32Array, reluMask = false,
+): void {
   staged((s) => {
-    const params = poolParams(s.input(dy, poolOut(info)), s.input(x, poolIn(info)), s.output(dx, poolIn(info)), info, ties === 'all');
+    const params = poolParams(s.input(dy, poolOut(info)), s.input(x, poolIn(info)), s.output(dx, poolIn(info)), info, ties === 'all', reluMask);
     parallelFor('maxPoolBackward', params, info.batch, { cost: 2 * poolWork(info), serialBelow: SERIAL_ELEMENTS });
   });
 }
