@@ -1,9 +1,11 @@
-// Convolutions (NHWC input, filters [kh, kw, inC, outC]) as GEMMs over a transposed im2col matrix
-// colT[K, HW] (K = kh·kw·inC in the filter's order, HW = outH·outW), one image at a time, so the
-// wide HW dimension fills the SIMD lanes and each thread works on whole images:
-//   forward          Y_nᵀ[outC, HW] = Wᵀ[outC, K] × colT            (then transpose, + bias, relu)
-//   backprop input   dcolT[K, HW]   = W[K, outC] × dY_nᵀ[outC, HW]  (then col2im into dX_n)
-//   backprop filter  dWᵀ[outC, K]  += dY_nᵀ × colTᵀ                (per-thread partial, summed after)
+// Convolutions (NHWC input, filters [kh, kw, inC, outC]; K = kh·kw·inC in the filter's order,
+// HW = outH·outW); each thread works on whole images:
+//   forward          direct tiles (conv-direct.ts) when outC <= 16 or a multiple of 16; else
+//                    Y_nᵀ[outC, HW] = Wᵀ[outC, K] × colT (im2col, GEMM, then transpose + bias, relu)
+//   backprop input   direct on dy framed for a full convolution when that wastes little ('same',
+//                    stride 1); else dcol[pixels, K] = dY × Wᵀ for a few images (one GEMM),
+//                    each dcol row added back along its window
+//   backprop filter  dWᵀ[outC, K] += dY_nᵀ × col  (per-thread partial, summed after)
 import { gemmRows, gemmScratchFloats } from './gemm';
 import { madd } from './simd';
 import { convDirect, directScratchFloats } from './conv-direct';
@@ -34,7 +36,8 @@ export function convScratchFloats(params: usize): i32 {
   const forwardFrame = ((g.outH - 1) * g.strideH + g.kh) * ((g.outW - 1) * g.strideW + g.kw) * g.inC;
   const inputGradFrame = (g.inH + g.kh - 1) * (g.inW + g.kw - 1) * g.outC;
   const direct = max(directScratchFloats(kDim, g.outC, forwardFrame), directScratchFloats(g.kh * g.kw * g.outC, g.inC, inputGradFrame));
-  return max(gemmPath, direct);
+  const scatter = scatterImages(g) * g.outH * g.outW * kDim + gemmScratchFloats(kDim);
+  return max(max(gemmPath, direct), scatter);
 }
 
 /**
@@ -89,17 +92,11 @@ function planesOffset(g: ConvParams): i32 {
   }
 }
 
-/** NHWC image [pixels, c] → CHW planes [c, pixels], and back. */
+/** NHWC image [pixels, c] → CHW planes [c, pixels]. */
 function toPlanes(src: usize, dst: usize, pixels: i32, c: i32): void {
   for (let p = 0; p < pixels; p++) {
     const from = src + ((<usize>p * c) << 2);
     for (let ci = 0; ci < c; ci++) store<f32>(dst + ((<usize>(ci * pixels + p)) << 2), load<f32>(from + (<usize>ci << 2)));
-  }
-}
-function fromPlanes(src: usize, dst: usize, pixels: i32, c: i32): void {
-  for (let p = 0; p < pixels; p++) {
-    const to = dst + ((<usize>p * c) << 2);
-    for (let ci = 0; ci < c; ci++) store<f32>(to + (<usize>ci << 2), load<f32>(src + ((<usize>(ci * pixels + p)) << 2)));
   }
 }
 
@@ -184,43 +181,6 @@ function im2colRows(g: ConvParams, x: usize, col: usize): void {
   }
 }
 
-/**
- * dX_n = col2im(dcolT): every column entry flows back to the input pixel it was read from. Sums into
- * CHW planes (scratch; a 1-channel dx is its own plane), then lays them out as NHWC in dx.
- */
-function col2imT(g: ConvParams, dcolT: usize, dx: usize, planes: usize): void {
-  const hw = g.outH * g.outW;
-  const pixels = g.inH * g.inW;
-  const acc = g.inC == 1 ? dx : planes;
-  memory.fill(acc, 0, (<usize>pixels * g.inC) << 2);
-  let row = dcolT;
-  for (let ky = 0; ky < g.kh; ky++) {
-    const oyLo = firstInside(g.padTop, ky, g.strideH);
-    const oyHi = max(oyLo, endInside(g.inH, g.padTop, ky, g.strideH, g.outH));
-    for (let kx = 0; kx < g.kw; kx++) {
-      const oxLo = min(g.outW, firstInside(g.padLeft, kx, g.strideW));
-      const oxHi = max(oxLo, endInside(g.inW, g.padLeft, kx, g.strideW, g.outW));
-      const run = oxHi - oxLo;
-      for (let ci = 0; ci < g.inC; ci++) {
-        const plane = acc + ((<usize>ci * pixels) << 2);
-        for (let oy = oyLo; oy < oyHi; oy++) {
-          const iy = oy * g.strideH - g.padTop + ky;
-          const src = row + (<usize>(oy * g.outW + oxLo) << 2);
-          const dst = plane + ((<usize>(iy * g.inW + oxLo * g.strideW - g.padLeft + kx)) << 2);
-          if (g.strideW == 1) { addF32(dst, src, run); continue; }
-          const step = <usize>g.strideW << 2;
-          for (let i = 0; i < run; i++) {
-            const at = dst + <usize>i * step;
-            store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>i << 2)));
-          }
-        }
-        row += <usize>hw << 2;
-      }
-    }
-  }
-  if (g.inC != 1) fromPlanes(planes, dx, pixels, g.inC);
-}
-
 /** Pool entry: images [begin, end) of y = conv(x, w) + bias, optionally relu'd. */
 export function conv2dForward(params: usize, begin: i32, end: i32, scratch: usize): void {
   const g = changetype<ConvParams>(params);
@@ -302,16 +262,50 @@ export function conv2dBackpropInput(params: usize, begin: i32, end: i32, scratch
       1, 1, g.inH, g.inW, g.inC, false, <usize>g.out, begin, end, scratch);
     return;
   }
+  // dcol[pixel, K] = dY[pixel, outC] × W[K, outC]ᵀ for a few images at a time (one GEMM: W packed once),
+  // then every dcol row is added back into dx along its window: kh contiguous runs of kw·inC floats.
   const kDim = g.kh * g.kw * g.inC;
   const hw = g.outH * g.outW;
-  const dcolT = scratch;
-  const gemmScratch = dcolT + ((<usize>kDim * hw) << 2) + ((<usize>g.outC * max(kDim, hw)) << 2);
+  const batch = scatterImages(g);
+  const dcol = scratch;
+  const gemmScratch = dcol + ((<usize>batch * hw * kDim) << 2);
   const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
   const outImage = <usize>(hw * g.outC) << 2;
-  for (let n = begin; n < end; n++) {
-    const dy = <usize>g.a + <usize>n * outImage;
-    gemmRows(<usize>g.b, dy, dcolT, kDim, g.outC, hw, false, true, false, 0, kDim, gemmScratch);
-    col2imT(g, dcolT, <usize>g.out + <usize>n * inImage, scratch + (<usize>planesOffset(g) << 2));
+  for (let n0 = begin; n0 < end; n0 += batch) {
+    const count = min(batch, end - n0);
+    gemmRows(<usize>g.a + <usize>n0 * outImage, <usize>g.b, dcol, count * hw, g.outC, kDim, false, true, false, 0, count * hw, gemmScratch);
+    for (let i = 0; i < count; i++) {
+      scatterAddImage(g, dcol + ((<usize>i * hw * kDim) << 2), <usize>g.out + <usize>(n0 + i) * inImage);
+    }
+  }
+}
+
+/** Images per dcol batch of the input gradient: dcol stays around 256 KB (L2). */
+function scatterImages(g: ConvParams): i32 {
+  const perImage = g.outH * g.outW * g.kh * g.kw * g.inC;
+  return max(1, min(8, 65536 / max(1, perImage)));
+}
+
+/** dx (one image, overwritten) = Σ over output pixels of their dcol rows added along their windows. */
+function scatterAddImage(g: ConvParams, dcol: usize, dx: usize): void {
+  const c = g.inC;
+  const kDim = g.kh * g.kw * c;
+  memory.fill(dx, 0, (<usize>g.inH * g.inW * c) << 2);
+  let row = dcol;
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let ox = 0; ox < g.outW; ox++) {
+      const ix0 = ox * g.strideW - g.padLeft;
+      const kxLo = max(0, -ix0), kxHi = min(g.kw, g.inW - ix0);
+      if (kxHi > kxLo) {
+        const run = (kxHi - kxLo) * c;
+        for (let ky = 0; ky < g.kh; ky++) {
+          const iy = oy * g.strideH - g.padTop + ky;
+          if (iy < 0 || iy >= g.inH) continue;
+          addF32(dx + ((<usize>((iy * g.inW + ix0 + kxLo) * c)) << 2), row + ((<usize>((ky * g.kw + kxLo) * c)) << 2), run);
+        }
+      }
+      row += <usize>kDim << 2;
+    }
   }
 }
 
