@@ -64,11 +64,20 @@ function planesOffset(g: ConvParams): i32 {
   return kDim * hw + g.outC * max(kDim, hw) + gemmScratchFloats(max(kDim, hw));
 }
 
-/** dst[i] = src[i] for n floats, four lanes at a time (the runs here are short: memory.copy's call costs more). */
+/**
+ * dst[i] = src[i] for n floats, four lanes at a time (the runs here are short: memory.copy's call
+ * costs more). A run of 4 or more ends with one vector that overlaps the previous one instead of a
+ * scalar tail (dst and src never overlap, so rewriting a few floats is harmless).
+ */
 @inline function copyF32(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
-  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+  if (n >= 4) {
+    let i = 0;
+    for (; i + 4 < n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+    const last = <usize>(n - 4) << 2;
+    v128.store(dst + last, v128.load(src + last));
+    return;
+  }
+  for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
 
 /** dst[i] = 0 for n floats (short runs: memory.fill is a call into the runtime). */
