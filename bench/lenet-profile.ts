@@ -13,7 +13,7 @@ import { placeholder } from '../src/graph/symbolic.js';
 import { globalVariablesInitializer } from '../src/graph/variable.js';
 import { Session } from '../src/graph/session.js';
 import { lenet5 } from '../examples/4-lenet5.js';
-import { setThreads, whenReady } from '../src/wasm/pool.js';
+import { setThreads, whenReady, poolWaitStats } from '../src/wasm/pool.js';
 import { tryRuntime } from '../src/wasm/runtime.js';
 import { formatTable, filledRandom } from './util.js';
 
@@ -55,4 +55,6 @@ const sum = rows.reduce((p, r) => p + r.us, 0);
 console.log(`LeNet-5 train step, batch ${BATCH}, ${threads} thread(s), ${tryRuntime()?.variant ?? 'reference'}: ${steps.length} plan steps, ` +
   `${(wall / RUNS).toFixed(2)} ms/step (${RUNS} runs, ${cpuClock ? 'CPU time' : 'wall clock'})`);
 console.log(formatTable(['#', 'step', 'inputs', 'µs', '%'], rows.map((r) => [String(r.i), r.name, r.shapes, r.us.toFixed(0), (100 * r.us / sum).toFixed(1)])));
+const waits = poolWaitStats();
+console.log(`calling thread: ${waits.ownMs.toFixed(0)} ms on its share of parallel calls, ${waits.waitMs.toFixed(0)} ms waiting for workers after it`);
 process.exit(0);

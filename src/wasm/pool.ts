@@ -225,13 +225,27 @@ function collect(
     if (Atomics.compareExchange(control, w.slot * SLOT_INTS + CLAIM, CLAIM_OPEN, CLAIM_CALLER) === CLAIM_OPEN) runHere?.(t);
     else claimed.push(w);
   }
-  const timeoutMs = Math.max(workerTimeoutMs, WORKER_TIMEOUT_FACTOR * (performance.now() - startedAt));
+  const ownDone = performance.now();
+  const timeoutMs = Math.max(workerTimeoutMs, WORKER_TIMEOUT_FACTOR * (ownDone - startedAt));
   // Collect every worker that claimed work, even after a failure here, so none is still writing when we return.
   for (const w of claimed) {
     const error = awaitWorker(w, kernel, timeoutMs);
     if (error) { failure ??= error; retire(w); }
   }
+  noteWait(ownDone - startedAt, performance.now() - ownDone);
   return failure;
+}
+
+let waitTotalMs = 0, ownTotalMs = 0;
+
+/** Time the calling thread spent on its own share of parallel calls, and waiting for workers after it (profiling). */
+export function poolWaitStats(): { ownMs: number; waitMs: number } {
+  return { ownMs: ownTotalMs, waitMs: waitTotalMs };
+}
+
+function noteWait(ownMs: number, waitMs: number): void {
+  ownTotalMs += ownMs;
+  waitTotalMs += waitMs;
 }
 
 /**
