@@ -62,7 +62,31 @@ function packBPanel(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32,
     }
     return;
   }
-  for (let c = 0; c < NR; c++) {
+  let c0 = 0;
+  if (transB) {
+    // op(B)(p, j) = b[j * ldb + p]: four columns at a time, 4×4 blocks transposed in registers.
+    const rowBytes = <usize>ldb << 2;
+    for (; c0 + 4 <= cols; c0 += 4) {
+      const src = b + ((<usize>(j0 + c0) * ldb + p0) << 2);
+      const out = dst + (<usize>c0 << 2);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const at = src + (<usize>p << 2);
+        const r0 = v128.load(at), r1 = v128.load(at + rowBytes), r2 = v128.load(at + 2 * rowBytes), r3 = v128.load(at + 3 * rowBytes);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        const o = out + (<usize>(p * NR) << 2);
+        v128.store(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(o + (NR << 2), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+        v128.store(o + (2 * NR << 2), v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+        v128.store(o + (3 * NR << 2), v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+      }
+      for (; p < kc; p++) {
+        for (let c = 0; c < 4; c++) store<f32>(out + (<usize>(p * NR + c) << 2), load<f32>(src + <usize>c * rowBytes + (<usize>p << 2)));
+      }
+    }
+  }
+  for (let c = c0; c < NR; c++) {
     const out = dst + (<usize>c << 2);
     if (c >= cols) {
       for (let p = 0; p < kc; p++) store<f32>(out + (<usize>(p * NR) << 2), 0);

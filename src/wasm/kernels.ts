@@ -46,8 +46,10 @@ export function matmul(
     const pa = s.input(a, m * k), pb = s.input(b, k * n);
     const pc = accumulate ? s.inout(c, m * n) : s.output(c, m * n);
     const params = writeParams([pa, pb, pc, m, k, n, +transA, +transB, +accumulate]);
+    // Every piece packs op(B) anew, so pieces are at least 64 rows (the GEMM's row block) each.
+    const piecesPerThread = Math.max(1, Math.min(4, Math.floor(m / (getThreads() * 64))));
     parallelFor('gemm', params, m, {
-      cost: 2 * m * n * k, serialBelow: SERIAL_FLOPS, align: 4, scratchFloats: rt.exports.gemmScratchFloats(n),
+      cost: 2 * m * n * k, serialBelow: SERIAL_FLOPS, align: 4, scratchFloats: rt.exports.gemmScratchFloats(n), piecesPerThread,
     });
   });
 }
