@@ -17,10 +17,45 @@ class PoolParams {
 
 @inline function f32At(base: usize, i: i32): f32 { return load<f32>(base + (<usize>i << 2)); }
 
+/**
+ * Max pooling 2×2, stride 2, no padding, c >= 4 (LeNet's pools): the four inputs of a window are
+ * loaded without any clipping arithmetic; the channel tail is one overlapping 4-lane block.
+ */
+function maxPool2x2(g: PoolParams, begin: i32, end: i32): void {
+  const c = g.channels;
+  const inImage = g.inH * g.inW * c;
+  const outImage = g.outH * g.outW * c;
+  const pixel = <usize>c << 2;
+  const rowBytes = <usize>(g.inW * c) << 2;
+  for (let n = begin; n < end; n++) {
+    const x = <usize>g.x + ((<usize>n * inImage) << 2);
+    let y = <usize>g.out + ((<usize>n * outImage) << 2);
+    for (let oy = 0; oy < g.outH; oy++) {
+      let src = x + <usize>(2 * oy) * rowBytes;
+      for (let ox = 0; ox < g.outW; ox++) {
+        for (let ch = 0; ch < c; ch += 4) {
+          if (ch + 4 > c) ch = c - 4;
+          const at = src + (<usize>ch << 2);
+          const top = f32x4.max(v128.load(at), v128.load(at + pixel));
+          const bottom = f32x4.max(v128.load(at + rowBytes), v128.load(at + rowBytes + pixel));
+          v128.store(y + (<usize>ch << 2), f32x4.max(top, bottom));
+        }
+        src += 2 * pixel;
+        y += pixel;
+      }
+    }
+  }
+}
+
 /** Pool entry: images [begin, end); mode 0 = max, 1 = avg. */
 function poolForward(params: usize, begin: i32, end: i32, mode: i32): void {
   const g = changetype<PoolParams>(params);
   const c = g.channels;
+  if (mode == 0 && c >= 4 && g.kh == 2 && g.kw == 2 && g.strideH == 2 && g.strideW == 2 && g.padTop == 0 && g.padLeft == 0 &&
+    2 * g.outH <= g.inH && 2 * g.outW <= g.inW) {
+    maxPool2x2(g, begin, end);
+    return;
+  }
   const inImage = g.inH * g.inW * c;
   const outImage = g.outH * g.outW * c;
   for (let n = begin; n < end; n++) {

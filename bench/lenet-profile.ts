@@ -1,7 +1,8 @@
 /**
  * Where a LeNet-5 training step (batch 32) spends its time: runs the graph's compiled plan step by
  * step, timing each step over many runs, and prints the steps sorted by time with their shapes.
- * Run: node dist/bench/lenet-profile.js [threads]   (BENCH_STEPS=n timed runs, default 200)
+ * Run: node dist/bench/lenet-profile.js [threads] [infer]   (BENCH_STEPS=n timed runs, default 200;
+ * 'infer' profiles the forward pass over a batch of 1,000 images instead)
  * PROFILE_CLOCK=cpu times by the process's CPU time instead of the wall clock: on a shared, busy
  * machine that keeps out the time this process spends descheduled (meaningful with 1 thread only,
  * since the workers' CPU time counts too).
@@ -18,21 +19,24 @@ import { tryRuntime } from '../src/wasm/runtime.js';
 import { formatTable, filledRandom } from './util.js';
 
 const BATCH = 32;
-const RUNS = Number(process.env.BENCH_STEPS ?? '200');
+const RUNS = Number(process.env.BENCH_STEPS ?? (process.argv[3] === 'infer' ? '10' : '200'));
 
 const threads = Number(process.argv[2] ?? '2');
+const infer = process.argv[3] === 'infer';
+const batch = infer ? Number(process.env.INFER_BATCH ?? '1000') : BATCH;
 setThreads(threads);
 await whenReady();
 random.seed(0);
 const x = placeholder('float32', [null, 28, 28, 1]);
 const y = placeholder('int32', [null]);
-const [, trainOp] = lenet5(x, ops.oneHot(y, 10));
+const [yPred, trainOp] = lenet5(x, ops.oneHot(y, 10));
 const sess = new Session();
 sess.run(globalVariablesInitializer());
-const xs = filledRandom(new Float32Array(BATCH * 784)).map((v) => (v + 1) / 2);
-const ys = Int32Array.from({ length: BATCH }, (_, i) => i % 10);
-const feeds = [[x, new Tensor(xs, [BATCH, 28, 28, 1])], [y, new Tensor(ys, [BATCH])]] as never;
-for (let i = 0; i < 20; i++) sess.run(trainOp, feeds);
+const xs = filledRandom(new Float32Array(batch * 784)).map((v) => (v + 1) / 2);
+const ys = Int32Array.from({ length: batch }, (_, i) => i % 10);
+const feeds = [[x, new Tensor(xs, [batch, 28, 28, 1])], [y, new Tensor(ys, [batch])]] as never;
+const fetch = infer ? yPred : trainOp;
+for (let i = 0; i < (infer ? 3 : 20); i++) sess.run(fetch, feeds);
 const plan = sess.lastPlan!;
 const steps = plan.steps;
 const cpuClock = process.env.PROFILE_CLOCK === 'cpu';
@@ -52,7 +56,7 @@ for (let r = 0; r < RUNS; r++) {
 const rows = steps.map((s, i) => ({ i, name: s.def.name, shapes: s.inputs.map((t) => `[${t.shape}]`).join(' '), us: (total[i] / RUNS) * 1000 }));
 rows.sort((a, b) => b.us - a.us);
 const sum = rows.reduce((p, r) => p + r.us, 0);
-console.log(`LeNet-5 train step, batch ${BATCH}, ${threads} thread(s), ${tryRuntime()?.variant ?? 'reference'}: ${steps.length} plan steps, ` +
+console.log(`LeNet-5 ${infer ? 'inference' : 'train step'}, batch ${batch}, ${threads} thread(s), ${tryRuntime()?.variant ?? 'reference'}: ${steps.length} plan steps, ` +
   `${(wall / RUNS).toFixed(2)} ms/step (${RUNS} runs, ${cpuClock ? 'CPU time' : 'wall clock'})`);
 console.log(formatTable(['#', 'step', 'inputs', 'µs', '%'], rows.map((r) => [String(r.i), r.name, r.shapes, r.us.toFixed(0), (100 * r.us / sum).toFixed(1)])));
 const waits = poolWaitStats();
