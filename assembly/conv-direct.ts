@@ -98,11 +98,11 @@ export function packFilter(w: usize, bias: usize, kh: i32, kw: i32, inC: i32, ou
 }
 
 /**
- * One output row oy of the image in xp (padded) into y (NHWC, this image), panel by panel.
+ * One output row oy of the image in xp (padded) into yRow (that row of the NHWC output), panel by panel.
  * 4 pixels × 8 channels per tile; a row's last 1-3 pixels repeat the last pixel's pointer for the
  * missing rows of the tile (computed, not stored).
  */
-function row4x8(g: DirectGeometry, xp: usize, packed: usize, y: usize, oy: i32, relu: bool): void {
+function row4x8(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i32, relu: bool): void {
   const c = g.c;
   const seg = g.kw * c;                       // floats per (pixel, ky) segment
   const rowBytes = <usize>(g.wp * c) << 2;     // one padded image row
@@ -143,7 +143,7 @@ function row4x8(g: DirectGeometry, xp: usize, packed: usize, y: usize, oy: i32, 
         c20 = f32x4.max(c20, zero); c21 = f32x4.max(c21, zero); c30 = f32x4.max(c30, zero); c31 = f32x4.max(c31, zero);
       }
       const pixelBytes = <usize>g.outC << 2;
-      const out = y + ((<usize>((oy * g.outW + ox) * g.outC + jp * 8)) << 2);
+      const out = yRow + ((<usize>(ox * g.outC + jp * 8)) << 2);
       storeCols8(out, c00, c01, cols);
       if (rows > 1) storeCols8(out + pixelBytes, c10, c11, cols);
       if (rows > 2) storeCols8(out + 2 * pixelBytes, c20, c21, cols);
@@ -153,7 +153,7 @@ function row4x8(g: DirectGeometry, xp: usize, packed: usize, y: usize, oy: i32, 
 }
 
 /** As row4x8 with 2 pixels × 16 channels per tile (outC a multiple of 16: every lane is used). */
-function row2x16(g: DirectGeometry, xp: usize, packed: usize, y: usize, oy: i32, relu: bool): void {
+function row2x16(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i32, relu: bool): void {
   const c = g.c;
   const seg = g.kw * c;
   const rowBytes = <usize>(g.wp * c) << 2;
@@ -188,7 +188,7 @@ function row2x16(g: DirectGeometry, xp: usize, packed: usize, y: usize, oy: i32,
         c00 = f32x4.max(c00, zero); c01 = f32x4.max(c01, zero); c02 = f32x4.max(c02, zero); c03 = f32x4.max(c03, zero);
         c10 = f32x4.max(c10, zero); c11 = f32x4.max(c11, zero); c12 = f32x4.max(c12, zero); c13 = f32x4.max(c13, zero);
       }
-      const out = y + ((<usize>((oy * g.outW + ox) * g.outC + jp * 16)) << 2);
+      const out = yRow + ((<usize>(ox * g.outC + jp * 16)) << 2);
       v128.store(out, c00); v128.store(out, c01, 16); v128.store(out, c02, 32); v128.store(out, c03, 48);
       if (two) {
         v128.store(out + pixelBytes, c10); v128.store(out + pixelBytes, c11, 16);
@@ -198,15 +198,55 @@ function row2x16(g: DirectGeometry, xp: usize, packed: usize, y: usize, oy: i32,
   }
 }
 
-/** All output rows of one padded image xp into y (NHWC). */
-export function convDirectImage(g: DirectGeometry, xp: usize, packed: usize, y: usize, relu: bool): void {
-  if (g.nr == 16) for (let oy = 0; oy < g.outH; oy++) row2x16(g, xp, packed, y, oy, relu);
-  else for (let oy = 0; oy < g.outH; oy++) row4x8(g, xp, packed, y, oy, relu);
+/** Output row oy of one padded image xp, written at yRow. */
+@inline function convRow(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i32, relu: bool): void {
+  if (g.nr == 16) row2x16(g, xp, packed, yRow, oy, relu);
+  else row4x8(g, xp, packed, yRow, oy, relu);
 }
 
-/** Floats of scratch one thread needs: geometry block, packed filter + bias, one padded image. */
-export function directScratchFloats(kDim: i32, outC: i32, paddedImageFloats: i32): i32 {
-  return 16 + directPackedFloats(kDim, outC) + paddedImageFloats;
+/** All output rows of one padded image xp into y (NHWC). */
+export function convDirectImage(g: DirectGeometry, xp: usize, packed: usize, y: usize, relu: bool): void {
+  const rowBytes = <usize>(g.outW * g.outC) << 2;
+  for (let oy = 0; oy < g.outH; oy++) convRow(g, xp, packed, y + <usize>oy * rowBytes, oy, relu);
+}
+
+/**
+ * The same followed by a 2×2 stride-2 max pool (a fused inference chain conv → bias → relu → pool):
+ * two conv rows at a time go to `rows` (scratch), and only the pooled image is written to y.
+ */
+export function convDirectImagePooled(g: DirectGeometry, xp: usize, packed: usize, y: usize, relu: bool, rows: usize): void {
+  const rowBytes = <usize>(g.outW * g.outC) << 2;
+  const ph = g.outH >> 1, pw = g.outW >> 1;
+  for (let py = 0; py < ph; py++) {
+    convRow(g, xp, packed, rows, 2 * py, relu);
+    convRow(g, xp, packed, rows + rowBytes, 2 * py + 1, relu);
+    maxPoolRows(rows, rowBytes, y + <usize>py * (<usize>(pw * g.outC) << 2), pw, g.outC);
+  }
+}
+
+/** out[px, c] = max of the 2×2 window at (2px) of two rows [width, c] `rowBytes` apart. */
+export function maxPoolRows(top: usize, rowBytes: usize, out: usize, pw: i32, c: i32): void {
+  const pixel = <usize>c << 2;
+  for (let px = 0; px < pw; px++) {
+    const at = top + <usize>(2 * px) * pixel;
+    let ch = 0;
+    for (; ch + 4 <= c; ch += 4) {
+      const o = <usize>ch << 2;
+      const m = f32x4.max(f32x4.max(v128.load(at + o), v128.load(at + pixel + o)),
+        f32x4.max(v128.load(at + rowBytes + o), v128.load(at + rowBytes + pixel + o)));
+      v128.store(out + <usize>px * pixel + o, m);
+    }
+    for (; ch < c; ch++) {
+      const o = <usize>ch << 2;
+      const m = max(max(load<f32>(at + o), load<f32>(at + pixel + o)), max(load<f32>(at + rowBytes + o), load<f32>(at + rowBytes + pixel + o)));
+      store<f32>(out + <usize>px * pixel + o, m);
+    }
+  }
+}
+
+/** Floats of scratch one thread needs: geometry block, packed filter + bias, one padded image, two output rows. */
+export function directScratchFloats(kDim: i32, outC: i32, paddedImageFloats: i32, rowFloats: i32): i32 {
+  return 16 + directPackedFloats(kDim, outC) + paddedImageFloats + 2 * rowFloats;
 }
 
 /**
@@ -218,7 +258,7 @@ export function convDirect(
   src: usize, h: i32, w: i32, c: i32, top: i32, left: i32,
   filter: usize, bias: usize, kh: i32, kw: i32, wInC: i32, wOutC: i32, flip: bool,
   strideH: i32, strideW: i32, outH: i32, outW: i32, outC: i32, relu: bool,
-  dst: usize, begin: i32, end: i32, scratch: usize,
+  dst: usize, begin: i32, end: i32, scratch: usize, pool: bool = false,
 ): void {
   const g = changetype<DirectGeometry>(scratch);
   const kDim = kh * kw * c;
@@ -233,10 +273,13 @@ export function convDirect(
   g.panels = (outC + g.nr - 1) / g.nr;
   packFilter(filter, bias, kh, kw, wInC, wOutC, flip, packed);
   const inImage = <usize>(h * w * c) << 2;
-  const outImage = <usize>(outH * outW * outC) << 2;
+  // With pool, dst holds the pooled images and two conv rows go to scratch after the frame.
+  const outImage = <usize>(pool ? (outH >> 1) * (outW >> 1) * outC : outH * outW * outC) << 2;
+  const rows = frame + ((<usize>hp * wp * c) << 2);
   for (let n = begin; n < end; n++) {
     let xp = src + <usize>n * inImage;
     if (!inPlace) { padImage(xp, h, w, c, frame, hp, wp, top, left); xp = frame; }
-    convDirectImage(g, xp, packed, dst + <usize>n * outImage, relu);
+    if (pool) convDirectImagePooled(g, xp, packed, dst + <usize>n * outImage, relu, rows);
+    else convDirectImage(g, xp, packed, dst + <usize>n * outImage, relu);
   }
 }

@@ -8,7 +8,7 @@
 //   backprop filter  dWᵀ[outC, K] += dY_nᵀ × col  (per-thread partial, summed after)
 import { gemmRows, gemmScratchFloats } from './gemm';
 import { madd } from './simd';
-import { convDirect, directScratchFloats } from './conv-direct';
+import { convDirect, directScratchFloats, maxPoolRows } from './conv-direct';
 
 /** Geometry and buffers, laid out by the JavaScript wrapper as consecutive 32-bit slots. */
 @unmanaged
@@ -22,6 +22,7 @@ class ConvParams {
   strideH: i32; strideW: i32; padTop: i32; padLeft: i32;
   outH: i32; outW: i32;
   relu: i32;
+  pool: i32;   // forward: 1 = a 2×2 stride-2 max pool follows (fused); out then holds the pooled images
 }
 
 /**
@@ -30,12 +31,13 @@ class ConvParams {
  */
 export function convScratchFloats(params: usize): i32 {
   const g = changetype<ConvParams>(params);
-  const gemmPath = planesOffset(g) + g.inH * g.inW * g.inC + g.outC * g.outH * g.outW;
+  // (The GEMM path's forward with a fused pool keeps one unpooled image after its other scratch.)
+  const gemmPath = planesOffset(g) + g.inH * g.inW * g.inC + g.outC * g.outH * g.outW + g.outH * g.outW * g.outC;
   const kDim = g.kh * g.kw * g.inC;
   // Direct forward: frame of the padded input; direct backprop input: frame of dy padded for a full conv.
   const forwardFrame = ((g.outH - 1) * g.strideH + g.kh) * ((g.outW - 1) * g.strideW + g.kw) * g.inC;
   const inputGradFrame = (g.inH + g.kh - 1) * (g.inW + g.kw - 1) * g.outC;
-  const direct = max(directScratchFloats(kDim, g.outC, forwardFrame), directScratchFloats(g.kh * g.kw * g.outC, g.inC, inputGradFrame));
+  const direct = max(directScratchFloats(kDim, g.outC, forwardFrame, g.outW * g.outC), directScratchFloats(g.kh * g.kw * g.outC, g.inC, inputGradFrame, 0));
   const scatter = scatterImages(g) * g.outH * g.outW * kDim + gemmScratchFloats(kDim);
   return max(max(gemmPath, direct), scatter);
 }
@@ -193,9 +195,10 @@ function im2colRows(g: ConvParams, x: usize, col: usize): void {
 /** Pool entry: images [begin, end) of y = conv(x, w) + bias, optionally relu'd. */
 export function conv2dForward(params: usize, begin: i32, end: i32, scratch: usize): void {
   const g = changetype<ConvParams>(params);
+  const pool = g.pool != 0;
   if (directForward(g)) {
     convDirect(<usize>g.a, g.inH, g.inW, g.inC, g.padTop, g.padLeft, <usize>g.b, <usize>g.bias, g.kh, g.kw, g.inC, g.outC, false,
-      g.strideH, g.strideW, g.outH, g.outW, g.outC, g.relu != 0, <usize>g.out, begin, end, scratch);
+      g.strideH, g.strideW, g.outH, g.outW, g.outC, g.relu != 0, <usize>g.out, begin, end, scratch, pool);
     return;
   }
   const kDim = g.kh * g.kw * g.inC;
@@ -208,11 +211,18 @@ export function conv2dForward(params: usize, begin: i32, end: i32, scratch: usiz
   const outImage = <usize>(hw * outC) << 2;
   const relu = g.relu != 0;
   const planes = scratch + (<usize>planesOffset(g) << 2);
+  const unpooled = planes + ((<usize>(g.inH * g.inW * g.inC + g.outC * hw)) << 2);
+  const pooledImage = <usize>((g.outH >> 1) * (g.outW >> 1) * outC) << 2;
   for (let n = begin; n < end; n++) {
     im2colT(g, <usize>g.a + <usize>n * inImage, colT, planes);
     gemmRows(<usize>g.b, colT, yT, outC, kDim, hw, true, false, false, 0, outC, gemmScratch);
-    // Transpose [outC, HW] into NHWC with the bias and activation fused in.
-    transposeBiasAct(yT, <usize>g.out + <usize>n * outImage, outC, hw, <usize>g.bias, relu);
+    // Transpose [outC, HW] into NHWC with the bias and activation fused in (then pool, if fused).
+    if (!pool) { transposeBiasAct(yT, <usize>g.out + <usize>n * outImage, outC, hw, <usize>g.bias, relu); continue; }
+    transposeBiasAct(yT, unpooled, outC, hw, <usize>g.bias, relu);
+    const rowBytes = <usize>(g.outW * outC) << 2;
+    for (let py = 0; py < g.outH >> 1; py++) {
+      maxPoolRows(unpooled + <usize>(2 * py) * rowBytes, rowBytes, <usize>g.out + <usize>n * pooledImage + <usize>py * (<usize>((g.outW >> 1) * outC) << 2), g.outW >> 1, outC);
+    }
   }
 }
 

@@ -187,3 +187,31 @@ test('wasm: a plan allocates no wasm memory after its first steps', { skip }, ()
     assert.ok(settled > 0, 'the plan buffers live in wasm memory');
   });
 });
+
+test('inference plans fuse conv + bias + relu + 2x2 max pool into one step; it agrees with eager ops on both backends', { skip }, () => {
+  const r = rng(11);
+  // LeNet's two layers, odd sides (the pool drops the last row/column), outC 16 (2x16 tiles) and 20 (the GEMM path).
+  const cases = [
+    { h: 28, w: 28, c: 1, k: 5, outC: 6, pad: 'same' as Padding },
+    { h: 14, w: 14, c: 6, k: 5, outC: 16, pad: 'valid' as Padding },
+    { h: 11, w: 9, c: 3, k: 3, outC: 20, pad: 'valid' as Padding },
+    { h: 7, w: 10, c: 2, k: 2, outC: 16, pad: 'same' as Padding },
+  ];
+  for (const cs of cases) {
+    const x = placeholder('float32', [null, cs.h, cs.w, cs.c]);
+    const filter = variable(new Tensor(r.array(cs.k * cs.k * cs.c * cs.outC), [cs.k, cs.k, cs.c, cs.outC]));
+    const bias = variable(new Tensor(r.array(cs.outC), [cs.outC]));
+    const pooled = ops.maxPool(ops.relu(ops.add(ops.conv2d(x, filter, 1, cs.pad), bias)) as SymbolicTensor, 2, 2, 'valid') as SymbolicTensor;
+    const xs = new Tensor(r.array(3 * cs.h * cs.w * cs.c), [3, cs.h, cs.w, cs.c]);
+    const eager = ops.maxPool(ops.relu(ops.add(ops.conv2d(xs, filter.value, 1, cs.pad), bias.value)) as Tensor, 2, 2, 'valid') as Tensor;
+    for (const backend of ['reference', 'wasm'] as const) {
+      under(backend, () => {
+        const sess = new Session();
+        const [y] = sess.run([pooled], [[x, xs]]);
+        assert.deepEqual(sess.lastPlan!.steps.map((s) => s.def.name), ['Conv2DBiasActPool'], `${backend} ${JSON.stringify(cs)}`);
+        assert.deepEqual(y!.shape, eager.shape);
+        assertClose(y!.data, eager.data, `${backend}: fused conv+pool ${JSON.stringify(cs)}`);
+      });
+    }
+  }
+});

@@ -5,7 +5,7 @@
  * module was built and this runtime validates it, 'reference' otherwise.
  */
 import type { FloatArray } from '../tensor/dtype.js';
-import type { Conv2DInfo, Pool2DInfo } from './shape.js';
+import { poolInfo, type Conv2DInfo, type Pool2DInfo } from './shape.js';
 import * as gemm from './gemm.js';
 import * as conv from './conv2d.js';
 import * as pool from './pool2d.js';
@@ -18,8 +18,11 @@ export interface KernelSet {
   readonly name: BackendName;
   matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number,
     transA: boolean, transB: boolean, accumulate: boolean): void;
-  /** relu: apply max(·, 0) to the result in the same pass (only 'wasm' fuses; 'reference' runs a second pass). */
-  conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, info: Conv2DInfo, y: FloatArray, relu?: boolean): void;
+  /**
+   * relu: apply max(·, 0) to the result in the same pass (only 'wasm' fuses; 'reference' runs a second pass).
+   * pool2x2: then a 2×2 stride-2 max pool; y is the pooled [batch, ⌊outH/2⌋, ⌊outW/2⌋, outC].
+   */
+  conv2dForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, info: Conv2DInfo, y: FloatArray, relu?: boolean, pool2x2?: boolean): void;
   conv2dBackpropInput(dy: FloatArray, w: FloatArray, info: Conv2DInfo, dx: FloatArray): void;
   conv2dBackpropFilter(x: FloatArray, dy: FloatArray, info: Conv2DInfo, dw: FloatArray): void;
   biasGrad(dy: FloatArray, channels: number, db: FloatArray): void;
@@ -58,9 +61,12 @@ function referenceAdam(w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArra
 const reference: KernelSet = {
   name: 'reference',
   matmul: gemm.matmul,
-  conv2dForward(x, w, bias, info, y, relu = false) {
-    conv.conv2dForward(x, w, bias, info, y);
-    if (relu) reluInPlace(y, info.batch * info.outH * info.outW * info.outC);
+  conv2dForward(x, w, bias, info, y, relu = false, pool2x2 = false) {
+    const size = info.batch * info.outH * info.outW * info.outC;
+    const full = pool2x2 ? new (y.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(size) : y;
+    conv.conv2dForward(x, w, bias, info, full);
+    if (relu) reluInPlace(full, size);
+    if (pool2x2) pool.maxPoolForward(full, poolInfo([info.batch, info.outH, info.outW, info.outC], [2, 2], [2, 2], 'valid'), y);
   },
   conv2dBackpropInput: conv.conv2dBackpropInput,
   conv2dBackpropFilter: conv.conv2dBackpropFilter,
@@ -95,9 +101,9 @@ const wasm: KernelSet = {
     if (f32(a, b, c)) fast.matmul(a as Float32Array, b as Float32Array, c as Float32Array, m, k, n, transA, transB, accumulate);
     else reference.matmul(a, b, c, m, k, n, transA, transB, accumulate);
   },
-  conv2dForward(x, w, bias, info, y, relu = false) {
-    if (f32(x, w, bias, y)) fast.conv2dForward(x as Float32Array, w as Float32Array, bias as Float32Array | null, info, y as Float32Array, relu);
-    else reference.conv2dForward(x, w, bias, info, y, relu);
+  conv2dForward(x, w, bias, info, y, relu = false, pool2x2 = false) {
+    if (f32(x, w, bias, y)) fast.conv2dForward(x as Float32Array, w as Float32Array, bias as Float32Array | null, info, y as Float32Array, relu, pool2x2);
+    else reference.conv2dForward(x, w, bias, info, y, relu, pool2x2);
   },
   conv2dBackpropInput(dy, w, info, dx) {
     if (f32(dy, w, dx)) fast.conv2dBackpropInput(dy as Float32Array, w as Float32Array, info, dx as Float32Array);

@@ -13,8 +13,9 @@ import { reluGradOp, reluOp } from './unary.js';
 import { sumToShapeOp } from './sum-to-shape.js';
 import { reshapeLikeOp } from './reshape.js';
 import { reduceGradOp } from './reduce.js';
-import { avgPoolGradOp, maxPoolGradOp, maxPoolGradReluOp } from './pool.js';
-import { conv2dBiasActOp, isRowBias, matMulBiasActOp } from './fused.js';
+import { avgPoolGradOp, maxPoolGradOp, maxPoolGradReluOp, maxPoolOp, type PoolAttrs } from './pool.js';
+import { conv2dBiasActOp, conv2dBiasActPoolOp, isPool2x2, isRowBias, matMulBiasActOp, type FusedAttrs } from './fused.js';
+import type { Conv2DAttrs } from './conv2d.js';
 
 /** Which input positions of an op are read for their shape only. */
 const SHAPE_ONLY_INPUTS = new Map<OpDef, number>([
@@ -70,6 +71,20 @@ export function findFusions(order: readonly Operation[], fetched: ReadonlySet<Sy
       absorbed: relu ? [producer, node] : [producer],
     });
     taken.add(producer).add(node);
+  }
+  // A fused conv whose output only a 2×2/2 max pool reads (inference plans): the pool joins the step.
+  for (const node of order) {
+    if (node.op !== maxPoolOp) continue;
+    const input = node.inputs[0];
+    const conv = fusions.get(input.node);
+    if (!conv || conv.def !== conv2dBiasActOp || !onlyFeeds(input) || !isPool2x2(node.attrs as PoolAttrs, input)) continue;
+    if (!shapeReadersAfter(input, node, [node])) continue;
+    fusions.delete(input.node);
+    fusions.set(node, {
+      head: node, def: conv2dBiasActPoolOp, inputs: conv.inputs,
+      attrs: { ...(conv.attrs as FusedAttrs<Conv2DAttrs>), pool: node.attrs as PoolAttrs },
+      absorbed: [...conv.absorbed, input.node],
+    });
   }
   // ReluGrad(MaxPoolGrad(dy, a), a): the pooled tensor is the relu's output, so one pass masks the
   // pool's gradient by a > 0 (LeNet's relu → max-pool layers).

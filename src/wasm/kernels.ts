@@ -54,10 +54,10 @@ export function matmul(
   });
 }
 
-function convParams(a: number, b: number, bias: number, out: number, info: Conv2DInfo, relu: boolean): number {
+function convParams(a: number, b: number, bias: number, out: number, info: Conv2DInfo, relu: boolean, pool = false): number {
   return writeParams([
     a, b, bias, out, info.batch, info.inH, info.inW, info.inC, info.kh, info.kw, info.outC,
-    info.strideH, info.strideW, info.padTop, info.padLeft, info.outH, info.outW, +relu,
+    info.strideH, info.strideW, info.padTop, info.padLeft, info.outH, info.outW, +relu, +pool,
   ]);
 }
 
@@ -66,15 +66,19 @@ const inSize = (info: Conv2DInfo) => info.batch * info.inH * info.inW * info.inC
 const outSize = (info: Conv2DInfo) => info.batch * info.outH * info.outW * info.outC;
 const filterSize = (info: Conv2DInfo) => info.kh * info.kw * info.inC * info.outC;
 
-/** y = conv(x, w) + bias, then relu when `relu` (a fused epilogue: no extra pass over y). */
+/**
+ * y = conv(x, w) + bias, then relu when `relu` (a fused epilogue: no extra pass over y). pool2x2: a
+ * 2×2 stride-2 max pool follows in the same pass, and y is the pooled [batch, ⌊outH/2⌋, ⌊outW/2⌋, outC].
+ */
 export function conv2dForward(
-  x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2DInfo, y: Float32Array, relu = false,
+  x: Float32Array, w: Float32Array, bias: Float32Array | null, info: Conv2DInfo, y: Float32Array, relu = false, pool2x2 = false,
 ): void {
   const rt = getRuntime();
+  const ySize = pool2x2 ? info.batch * (info.outH >> 1) * (info.outW >> 1) * info.outC : outSize(info);
   staged((s) => {
     const px = s.input(x, inSize(info)), pw = s.input(w, filterSize(info));
     const pb = bias ? s.input(bias, info.outC) : 0;
-    const params = convParams(px, pw, pb, s.output(y, outSize(info)), info, relu);
+    const params = convParams(px, pw, pb, s.output(y, ySize), info, relu, pool2x2);
     parallelFor('conv2dForward', params, info.batch, {
       cost: convFlops(info), serialBelow: SERIAL_FLOPS, scratchFloats: rt.exports.convScratchFloats(params),
     });
