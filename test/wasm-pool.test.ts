@@ -217,3 +217,26 @@ test('a worker terminated from outside never stalls a call: its chunks run on th
     g.free();
   }
 });
+
+test('a worker that ended while idle is replaced at the next call, without waiting for the timeout', { skip, timeout: 30000 }, async () => {
+  setThreads(2);
+  assert.equal(await whenReady(), 1);
+  const g = await splitGemm();
+  // The default timeout (seconds) would make the old way of noticing visible here.
+  const previous = setWorkerTimeout(60000);
+  try {
+    const retired = retiredWorkerCount();
+    assert.ok(injectWorkerFault(0, 'terminate'));
+    // Let the thread end and its exit event reach this thread.
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    g.run(); g.check();
+    assert.equal(retiredWorkerCount(), retired + 1, 'noticed at the first call after it ended');
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(await whenReady(), 1);
+    for (let i = 0; i < 10; i++) { g.run(); g.check(); }
+  } finally {
+    setWorkerTimeout(previous);
+    g.free();
+  }
+});

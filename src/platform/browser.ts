@@ -26,6 +26,8 @@ function spawnPoolWorker(init: WorkerInit): PoolWorkerHandle {
     onError(listener) {
       worker.addEventListener('error', (e) => listener(new Error(e.message || 'pool worker failed to start')));
     },
+    // A Web Worker ends only when terminated (by the pool) or with its page: there is no exit event.
+    onExit() {},
     async terminate() {
       worker.terminate();
     },

@@ -37,6 +37,9 @@ function spawnPoolWorker(init: WorkerInit): PoolWorkerHandle {
     onError(listener) {
       worker.on('error', listener);
     },
+    onExit(listener) {
+      worker.once('exit', () => listener());
+    },
     async terminate() {
       await worker.terminate();
     },

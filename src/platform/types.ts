@@ -9,6 +9,8 @@ import type { WorkerInit } from '../wasm/pool-protocol.js';
 export interface PoolWorkerHandle {
   /** Called once if the worker fails outside a task (it cannot start, or dies). */
   onError(listener: (error: Error) => void): void;
+  /** Called once when the thread has ended, for whatever reason (where the platform can tell). */
+  onExit(listener: () => void): void;
   /** Stops the thread; resolves once it has ended. */
   terminate(): Promise<void>;
 }

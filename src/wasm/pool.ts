@@ -93,7 +93,11 @@ function startWorker(): PoolWorker {
   const worker = platform.spawnPoolWorker(workerData);
   // A worker that dies outside a task (it never should) is noted; its next task reports an error.
   worker.onError(() => { Atomics.store(control, base + READY, -1); Atomics.notify(control, base + READY); });
-  return { worker, slot, ready: false, unansweredSince: -1 };
+  const entry: PoolWorker = { worker, slot, ready: false, unansweredSince: -1 };
+  // A thread that ended while still in the pool (stopped from outside, crashed) is seen at its next
+  // task instead of after the unanswered-task timeout. Not after our own stop: the slot may be reused.
+  worker.onExit(() => { if (workers.includes(entry)) Atomics.store(control, base + EXITED, 1); });
+  return entry;
 }
 
 function readMessage(slot: number): string {
@@ -218,12 +222,16 @@ function post(w: PoolWorker | undefined, mode: number, id: number, params: numbe
  */
 function collect(
   posted: { w: PoolWorker; t: number }[], kernel: PoolKernel, startedAt: number,
-  runHere: ((t: number) => void) | null, failure: Error | null,
+  runHere: ((t: number) => Error | null) | null, failure: Error | null,
 ): Error | null {
   const claimed: PoolWorker[] = [];
   for (const { w, t } of posted) {
-    if (Atomics.compareExchange(control, w.slot * SLOT_INTS + CLAIM, CLAIM_OPEN, CLAIM_CALLER) === CLAIM_OPEN) runHere?.(t);
-    else claimed.push(w);
+    if (Atomics.compareExchange(control, w.slot * SLOT_INTS + CLAIM, CLAIM_OPEN, CLAIM_CALLER) === CLAIM_OPEN) {
+      const error = runHere?.(t) ?? null;
+      failure ??= error;
+    } else {
+      claimed.push(w);
+    }
   }
   const ownDone = performance.now();
   const timeoutMs = Math.max(workerTimeoutMs, WORKER_TIMEOUT_FACTOR * (ownDone - startedAt));
@@ -270,15 +278,18 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
     if (post(w, MODE_CHUNK, id, params, bounds[t], bounds[t + 1], scratchPtrs[t], startedAt)) posted.push({ w, t });
     else mine.push(t);
   }
-  let failure: Error | null = null;
-  const runHere = (t: number) => {
+  // Returns its failure rather than setting a shared variable, so a chunk taken back inside collect()
+  // cannot have its Error overwritten by collect's result (it was: a trap there went unreported).
+  const runHere = (t: number): Error | null => {
     try {
       rt.exports[kernel](params, bounds[t], bounds[t + 1], scratchPtrs[t]);
+      return null;
     } catch (error) {
-      failure ??= new Error(`${kernel}: ${(error as Error).message}`);
+      return new Error(`${kernel}: ${(error as Error).message}`);
     }
   };
-  for (const t of mine) runHere(t);
+  let failure: Error | null = null;
+  for (const t of mine) failure ??= runHere(t);
   failure = collect(posted, kernel, startedAt, runHere, failure);
   if (failure) throw failure;
 }
