@@ -1,7 +1,7 @@
 """PyTorch's LeNet-5 (the spec's task 4 model) for bench/lenet-graph.ts: batch 32, Adam, softmax
-cross-entropy, float32, one thread. Prints "step_ms=<ms per training step> infer_s=<s for 10,000
-images in batches of 1,000>". Data are random (speed does not depend on the values).
-Usage: python3 bench/lenet_torch.py [timed_steps] [warmup_steps]
+cross-entropy, float32, on `threads` intra-op threads (default 1). Prints "step_ms=<ms per training
+step> infer_s=<s for 10,000 images in batches of 1,000>". Data are random (speed does not depend on the
+values). Usage: python3 bench/lenet_torch.py [timed_steps] [warmup_steps] [threads]
 """
 import sys
 import time
@@ -9,10 +9,10 @@ import time
 import torch
 from torch import nn
 
-torch.set_num_threads(1)
-torch.manual_seed(0)
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 60
 warmup = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+torch.manual_seed(0)
 
 model = nn.Sequential(
     nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
