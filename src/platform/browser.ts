@@ -57,6 +57,9 @@ export const platform: Platform = {
   canBlock: () => !onMainThread(),
   spawnPoolWorker,
   files: null,
+  wantRelaxedSimd: () => true,
+  // A browser has relaxed SIMD or not; a page cannot switch engine flags.
+  enableRelaxedSimd: () => false,
   kernelBytes(variant: KernelVariant) {
     const text = KERNELS_BASE64[variant];
     return text ? fromBase64(text) : null;

@@ -27,7 +27,6 @@ export interface FileAccess {
   probeWritable(dir: string, bytes: number, argName: string): void;
   join(...parts: string[]): string;
   dirname(path: string): string;
-  isAbsolute(path: string): boolean;
 }
 
 export type KernelVariant = 'relaxed-simd' | 'simd';
@@ -40,6 +39,10 @@ export interface Platform {
   canBlock(): boolean;
   /** Starts a pool worker running src/wasm/worker-loop.ts on the shared memory. */
   spawnPoolWorker(init: WorkerInit): PoolWorkerHandle;
+  /** Whether to try the relaxed-SIMD build (the user may ask for plain SIMD, e.g. to compare). */
+  wantRelaxedSimd(): boolean;
+  /** Switches relaxed SIMD on where the runtime has it behind a flag; false where it cannot. */
+  enableRelaxedSimd(): boolean;
   /** The built kernel module's bytes, synchronously; null when not available this way. */
   kernelBytes(variant: KernelVariant): Uint8Array<ArrayBuffer> | null;
   /** Null in browsers: there, bytes come from fetch, IndexedDB or the user. */

@@ -28,35 +28,16 @@ function sharedMemorySupported(): boolean {
   }
 }
 
-/**
- * Node 20's V8 (11.3) implements relaxed SIMD but keeps it behind --experimental-wasm-relaxed-simd;
- * V8 11.4+ ships it on. The flag only gates validation of the new opcodes, so turning it on at run
- * time is safe, and fused multiply-add makes the GEMM ~40% faster here (28 -> 40 GFLOP/s on 512³).
- * Reached through process.getBuiltinModule (Node >= 20.16), so browsers never see a Node import.
- * CONVNET_WASM_SIMD=plain keeps the plain-SIMD build (benchmarks compare the two).
- */
-function enableRelaxedSimdFlag(): boolean {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return false;
-  const v8 = proc.getBuiltinModule('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
-  if (typeof v8?.setFlagsFromString !== 'function') return false;
-  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return true;
-}
-
-function plainRequested(): boolean {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.CONVNET_WASM_SIMD === 'plain';
-}
-
 /** The first variant whose bytes exist and validate on this runtime. */
 function pickBytes(): { bytes: Uint8Array<ArrayBuffer>; variant: KernelVariant } | null {
   if (typeof WebAssembly !== 'object' || !sharedMemorySupported()) return null;
   for (const variant of VARIANTS) {
-    if (variant === 'relaxed-simd' && plainRequested()) continue;
+    if (variant === 'relaxed-simd' && !platform.wantRelaxedSimd()) continue;
     const bytes = platform.kernelBytes(variant);
     if (!bytes) continue;
     if (WebAssembly.validate(bytes)) return { bytes, variant };
-    if (variant === 'relaxed-simd' && enableRelaxedSimdFlag() && WebAssembly.validate(bytes)) return { bytes, variant };
+    // Node 20 has relaxed SIMD behind a flag: switch it on and try again.
+    if (variant === 'relaxed-simd' && platform.enableRelaxedSimd() && WebAssembly.validate(bytes)) return { bytes, variant };
   }
   return null;
 }
