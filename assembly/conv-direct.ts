@@ -9,6 +9,7 @@
 // Backprop input at stride 1 is the same computation on dy (padded for a 'full' convolution) with
 // the filter flipped and its channel axes swapped: only the packing differs.
 import { madd } from './simd';
+import { rowSingleChannel, SINGLE_CHANNEL_MAX_OUT } from './conv-single-channel';
 
 /** Geometry of one direct convolution over padded images. */
 @unmanaged
@@ -19,6 +20,7 @@ export class DirectGeometry {
   outH: i32; outW: i32; outC: i32;
   nr: i32;         // panel width: 16 (2×16 tiles) or 8 (4×8 tiles)
   panels: i32;     // ceil(outC / nr)
+  pixelsOnLanes: i32; // 1: single-channel stride-1 rows with pixels on the lanes (conv-single-channel.ts)
 }
 
 /** Panel width for outC output channels. */
@@ -34,16 +36,21 @@ export function directPackedFloats(kDim: i32, outC: i32): i32 {
 }
 
 /**
- * Copies an NHWC image [h, w, c] into a zeroed [hp, wp, c] frame at (top, left); rows or columns
- * of the source that fall outside the frame (negative pads) are dropped.
+ * The rows and columns of an NHWC image [h, w, c] that fall inside the frame [hp, wp, c] at (top,
+ * left), copied there; the rest of the frame is not touched: callers zero it once per call, as
+ * every image writes the same interior. Rows are short: vector copies (memory.copy on a shared
+ * memory is a call into the runtime, which costs more than such a row).
  */
-export function padImage(src: usize, h: i32, w: i32, c: i32, dst: usize, hp: i32, wp: i32, top: i32, left: i32): void {
-  memory.fill(dst, 0, (<usize>hp * wp * c) << 2);
+export function copyIntoFrame(x: usize, h: i32, w: i32, c: i32, frame: usize, hp: i32, wp: i32, top: i32, left: i32): void {
   const x0 = max(0, -left), x1 = min(w, wp - left);
-  if (x1 <= x0) return;
-  const run = <usize>((x1 - x0) * c) << 2;
+  const run = (x1 - x0) * c;
+  if (run <= 0) return;
   for (let y = max(0, -top); y < min(h, hp - top); y++) {
-    memory.copy(dst + ((<usize>((y + top) * wp + x0 + left) * c) << 2), src + ((<usize>(y * w + x0) * c) << 2), run);
+    const dst = frame + ((<usize>(((y + top) * wp + x0 + left) * c)) << 2);
+    const src = x + ((<usize>((y * w + x0) * c)) << 2);
+    let i = 0;
+    for (; i + 4 <= run; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+    for (; i < run; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
   }
 }
 
@@ -200,7 +207,8 @@ function row2x16(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i
 
 /** Output row oy of one padded image xp, written at yRow. */
 @inline function convRow(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i32, relu: bool): void {
-  if (g.nr == 16) row2x16(g, xp, packed, yRow, oy, relu);
+  if (g.pixelsOnLanes != 0) rowSingleChannel(g, xp, packed, yRow, oy, relu);
+  else if (g.nr == 16) row2x16(g, xp, packed, yRow, oy, relu);
   else row4x8(g, xp, packed, yRow, oy, relu);
 }
 
@@ -271,14 +279,17 @@ export function convDirect(
   g.outH = outH; g.outW = outW; g.outC = outC;
   g.nr = directPanelWidth(outC);
   g.panels = (outC + g.nr - 1) / g.nr;
+  // One input channel, stride 1 along rows, few output channels: 4 pixels per vector use every lane.
+  g.pixelsOnLanes = c == 1 && strideW == 1 && outC <= SINGLE_CHANNEL_MAX_OUT && outW >= 8 ? 1 : 0;
   packFilter(filter, bias, kh, kw, wInC, wOutC, flip, packed);
   const inImage = <usize>(h * w * c) << 2;
   // With pool, dst holds the pooled images and two conv rows go to scratch after the frame.
   const outImage = <usize>(pool ? (outH >> 1) * (outW >> 1) * outC : outH * outW * outC) << 2;
   const rows = frame + ((<usize>hp * wp * c) << 2);
+  if (!inPlace) memory.fill(frame, 0, (<usize>hp * wp * c) << 2);
   for (let n = begin; n < end; n++) {
     let xp = src + <usize>n * inImage;
-    if (!inPlace) { padImage(xp, h, w, c, frame, hp, wp, top, left); xp = frame; }
+    if (!inPlace) { copyIntoFrame(xp, h, w, c, frame, hp, wp, top, left); xp = frame; }
     if (pool) convDirectImagePooled(g, xp, packed, dst + <usize>n * outImage, relu, rows);
     else convDirectImage(g, xp, packed, dst + <usize>n * outImage, relu);
   }

@@ -9,6 +9,7 @@
 import { gemmRows, gemmScratchFloats } from './gemm';
 import { madd } from './simd';
 import { convDirect, directScratchFloats, maxPoolRows } from './conv-direct';
+import { filterGradSingleChannel, filterGradSingleChannelFloats } from './conv-single-channel';
 
 /** Geometry and buffers, laid out by the JavaScript wrapper as consecutive 32-bit slots. */
 @unmanaged
@@ -39,7 +40,8 @@ export function convScratchFloats(params: usize): i32 {
   const inputGradFrame = (g.inH + g.kh - 1) * (g.inW + g.kw - 1) * g.outC;
   const direct = max(directScratchFloats(kDim, g.outC, forwardFrame, g.outW * g.outC), directScratchFloats(g.kh * g.kw * g.outC, g.inC, inputGradFrame, 0));
   const scatter = scatterImages(g) * g.outH * g.outW * kDim + gemmScratchFloats(kDim);
-  return max(max(gemmPath, direct), scatter);
+  const singleChannel = g.outC * max(kDim, g.outH * g.outW) + filterGradSingleChannelFloats(g.outH, g.outW, g.outC, g.kh, g.kw);
+  return max(max(max(gemmPath, direct), scatter), singleChannel);
 }
 
 /**
@@ -337,6 +339,12 @@ export function conv2dBackpropFilter(params: usize, begin: i32, end: i32, scratc
   const kDim = g.kh * g.kw * g.inC;
   const hw = g.outH * g.outW;
   const partial = scratch;
+  if (g.inC == 1 && g.strideH == 1 && g.strideW == 1) {
+    // Pixels on the lanes, dW accumulated in registers over whole images (conv-single-channel.ts).
+    filterGradSingleChannel(<usize>g.a, g.inH, g.inW, g.padTop, g.padLeft, <usize>g.b, g.outH, g.outW, g.outC, g.kh, g.kw,
+      begin, end, partial, partial + ((<usize>g.outC * max(kDim, hw)) << 2));
+    return;
+  }
   const colT = partial + ((<usize>g.outC * max(kDim, hw)) << 2);
   const gemmScratch = colT + ((<usize>kDim * hw) << 2);
   const inImage = <usize>(g.inH * g.inW * g.inC) << 2;

@@ -97,6 +97,14 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     { x: [1, 8, 8, 8], w: [3, 3, 8, 20], strides: [1, 1], padding: 'same' },
     { x: [2, 11, 10, 3], w: [3, 2, 3, 16], strides: [2, 3], padding: 'same' },
     { x: [1, 7, 9, 5], w: [4, 3, 5, 7], strides: [2, 1], padding: 'same' },
+    // Single-channel kernels with pixels on the lanes (conv-single-channel.ts): overlapping last
+    // tile, channel tails 1..5, row stride 2, kw past one group of 5, widths below 8 (other path).
+    { x: [2, 9, 13, 1], w: [3, 5, 1, 4], strides: [1, 1], padding: 'same' },
+    { x: [1, 12, 11, 1], w: [4, 7, 1, 5], strides: [1, 1], padding: 'valid' },
+    { x: [2, 10, 17, 1], w: [2, 3, 1, 3], strides: [2, 1], padding: 'same' },
+    { x: [1, 8, 8, 1], w: [1, 1, 1, 1], strides: [1, 1], padding: 'valid' },
+    { x: [1, 6, 21, 1], w: [2, 2, 1, 2], strides: [1, 1], padding: 'valid' },
+    { x: [1, 5, 7, 1], w: [3, 3, 1, 8], strides: [1, 1], padding: 'same' },
   ];
   while (cases.length < count) {
     const kh = r.int(1, 5), kw = r.int(1, 5);
