@@ -1,7 +1,7 @@
 // LeNet's two convolutions (batch 32), each kernel timed alone on resident buffers: best of 7 runs
 // of CPU time (the machine is shared; CPU time keeps out descheduled time). 1 thread by default.
 // Run: node dist/bench/conv-layers.js [threads]
-import { convInfo, type Padding } from '../src/kernels/shape.js';
+import { convInfo, poolInfo, type Padding } from '../src/kernels/shape.js';
 import * as wasm from '../src/wasm/kernels.js';
 import { setThreads, whenReady } from '../src/wasm/pool.js';
 import { wasmAlloc } from '../src/wasm/heap.js';
@@ -44,6 +44,13 @@ for (const l of layers) {
     const us = bestMicros(fn);
     rows.push([l.name, what, us.toFixed(0), (gflop / (us / 1e6)).toFixed(1)]);
   }
+}
+// The pooling layers' fused max-pool + relu gradient, and the forward pools.
+for (const [name, shape] of [['pool1', [32, 28, 28, 6]], ['pool2', [32, 10, 10, 16]]] as [string, number[]][]) {
+  const info = poolInfo([...shape], [2, 2], [2, 2], 'valid');
+  const x = filled(shape.reduce((a, b) => a * b)), dx = filled(x.length), y = filled(x.length / 4);
+  rows.push([name, 'max pool', bestMicros(() => wasm.maxPoolForward(x, info, y)).toFixed(0), '']);
+  rows.push([name, 'max pool grad+relu', bestMicros(() => wasm.maxPoolBackward(y, x, info, 'all', dx, true)).toFixed(0), '']);
 }
 console.log(`LeNet convolutions, batch 32, ${threads} thread(s), ${threads === 1 ? 'CPU time' : 'wall clock'}, best of 7`);
 console.log(formatTable(['layer', 'kernel', 'µs', 'GFLOP/s'], rows));

@@ -167,6 +167,8 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
     { x: [2, 9, 11, 5], k: [2, 2], s: [3, 3], padding: 'valid' },
     { x: [1, 8, 9, 7], k: [2, 3], s: [2, 3], padding: 'valid' },
     { x: [1, 7, 7, 6], k: [2, 2], s: [2, 2], padding: 'same' },
+    // 2×2/2 with an odd last row and column (no window covers them: they must be zeroed).
+    { x: [2, 9, 7, 5], k: [2, 2], s: [2, 2], padding: 'valid' },
   ];
   while (cases.length < 20) {
     const padding = r.pick(['same', 'valid'] as const);
@@ -198,6 +200,9 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
         maxPoolBackwardReference(dy, x, info, ties, expected);
         wasm.maxPoolBackward(dy, x, info, ties, dx);
         assertClose(dx, expected, `max backward ties=${ties} ${label}`);
+        // The fused relu gradient: the same, zero where x <= 0 (x being the relu's output).
+        wasm.maxPoolBackward(dy, x, info, ties, dx, true);
+        assertClose(dx, expected.map((v, i) => (x[i] > 0 ? v : 0)), `max backward+relu ties=${ties} ${label}`);
       }
       const expected = new Float32Array(x.length), dx = r.array(x.length);
       avgPoolBackwardReference(dy, info, expected);
