@@ -110,8 +110,12 @@ export function softmaxCrossEntropy(params: usize, begin: i32, end: i32, scratch
  * caller computes alpha, which keeps pow and its tables out of the module). Work items are elements.
  */
 export function adamUpdate(params: usize, begin: i32, end: i32, scratch: usize): void {
-  const w = argP(params, 0), g = argP(params, 1), m = argP(params, 2), v = argP(params, 3);
-  const alpha = argF(params, 4), beta1 = argF(params, 5), beta2 = argF(params, 6), eps = argF(params, 7);
+  adamRange(argP(params, 0), argP(params, 1), argP(params, 2), argP(params, 3),
+    argF(params, 4), argF(params, 5), argF(params, 6), argF(params, 7), begin, end);
+}
+
+/** Elements [begin, end) of one Adam step on w with gradient g and moments m, v. */
+@inline function adamRange(w: usize, g: usize, m: usize, v: usize, alpha: f32, beta1: f32, beta2: f32, eps: f32, begin: i32, end: i32): void {
   const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
   const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
   const a = f32x4.splat(alpha), e = f32x4.splat(eps);
@@ -134,6 +138,24 @@ export function adamUpdate(params: usize, begin: i32, end: i32, scratch: usize):
     store<f32>(m + at, mi);
     store<f32>(v + at, vi);
     store<f32>(w + at, load<f32>(w + at) - alpha * mi / (Mathf.sqrt(vi) + eps));
+  }
+}
+
+/**
+ * Adam over a list of variables in one call: params [alpha, beta1, beta2, eps, count, then per
+ * variable (w, g, m, v, first)], `first` being the variable's first element in the concatenation of
+ * all of them (count + 1 of those: the last is the total). Work items are elements of that
+ * concatenation, so one call updates every variable with the work split evenly across threads.
+ */
+export function adamUpdateList(params: usize, begin: i32, end: i32, scratch: usize): void {
+  const count = argI(params, 4);
+  for (let k = 0; k < count; k++) {
+    const slot = 5 + 5 * k;
+    const first = argI(params, slot + 4), next = argI(params, slot + 9);
+    const lo = max(begin, first), hi = min(end, next);
+    if (lo >= hi) continue;
+    adamRange(argP(params, slot), argP(params, slot + 1), argP(params, slot + 2), argP(params, slot + 3),
+      argF(params, 0), argF(params, 1), argF(params, 2), argF(params, 3), lo - first, hi - first);
   }
 }
 

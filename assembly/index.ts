@@ -8,4 +8,4 @@ export {
   convScratchFloats, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter, conv2dBackpropFilterReduce,
 } from './conv';
 export { maxPoolForward, avgPoolForward, maxPoolBackward, avgPoolBackward } from './pool';
-export { relu, reluGrad, biasGrad, biasAct, softmaxCrossEntropy, adamUpdate } from './elementwise';
+export { relu, reluGrad, biasGrad, biasAct, softmaxCrossEntropy, adamUpdate, adamUpdateList } from './elementwise';

@@ -239,6 +239,20 @@ test('relu, relu grad, softmax cross-entropy and Adam match naive loops', { skip
       }
       assertClose(param, expectedParam, `adam n=${n} threads=${threads}`);
     }
+    // Adam over a list of variables in one call (sizes around the 4-lane and thread-split edges, and
+    // more variables than one parameter block holds) equals one call per variable.
+    const sizes = [1, 7, 64, 1001, 3, 0, 5000, 2, ...Array.from({ length: 20 }, (_, i) => i + 9)];
+    const make = () => sizes.map((n) => r.array(n));
+    const params = make(), grads = make(), ms = make().map((a) => a.map(Math.abs)), vs = make().map((a) => a.map(Math.abs));
+    const copy = (list: Float32Array[]) => list.map((a) => a.slice());
+    const eachParam = copy(params), eachM = copy(ms), eachV = copy(vs);
+    sizes.forEach((_, k) => wasm.adamStep(eachParam[k], grads[k], eachM[k], eachV[k], 0.003, 0.9, 0.999, 1e-7));
+    wasm.adamStepList(params, grads, ms, vs, 0.003, 0.9, 0.999, 1e-7);
+    sizes.forEach((n, k) => {
+      assert.deepEqual(params[k], eachParam[k], `adam list: variable ${k} (${n}) threads=${threads}`);
+      assert.deepEqual(ms[k], eachM[k]);
+      assert.deepEqual(vs[k], eachV[k]);
+    });
     for (const [rows, classes] of [[1, 1], [3, 10], [32, 10], [5, 7]]) {
       const logits = r.array(rows * classes).map((v) => v * 20);
       const labels = new Float32Array(rows * classes);

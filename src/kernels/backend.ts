@@ -40,6 +40,9 @@ export interface KernelSet {
   /** One Adam step in place on param, m, v; alpha = lr·√(1−β2^t)/(1−β1^t) (the bias-corrected step size). */
   adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray,
     alpha: number, beta1: number, beta2: number, epsilon: number): void;
+  /** adamUpdate on every variable k of the lists (one call: the wasm set splits all of it at once). */
+  adamUpdateList(params: FloatArray[], grads: FloatArray[], m: FloatArray[], v: FloatArray[],
+    alpha: number, beta1: number, beta2: number, epsilon: number): void;
 }
 
 function reluInPlace(y: FloatArray, n: number): void {
@@ -90,6 +93,9 @@ const reference: KernelSet = {
   relu(x, y) { for (let i = 0; i < y.length; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; } },
   reluGrad(dy, x, dx) { for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0; },
   adamUpdate: referenceAdam,
+  adamUpdateList(params, grads, m, v, alpha, beta1, beta2, epsilon) {
+    for (let k = 0; k < params.length; k++) referenceAdam(params[k], grads[k], m[k], v[k], alpha, beta1, beta2, epsilon);
+  },
 };
 
 const f32 = (...arrays: (FloatArray | null)[]) => arrays.every((a) => a === null || a instanceof Float32Array);
@@ -148,6 +154,11 @@ const wasm: KernelSet = {
   adamUpdate(param, grad, m, v, alpha, beta1, beta2, epsilon) {
     if (f32(param, grad, m, v)) fast.adamStep(param as Float32Array, grad as Float32Array, m as Float32Array, v as Float32Array, alpha, beta1, beta2, epsilon);
     else reference.adamUpdate(param, grad, m, v, alpha, beta1, beta2, epsilon);
+  },
+  adamUpdateList(params, grads, m, v, alpha, beta1, beta2, epsilon) {
+    if (params.every((p, k) => f32(p, grads[k], m[k], v[k]))) {
+      fast.adamStepList(params as Float32Array[], grads as Float32Array[], m as Float32Array[], v as Float32Array[], alpha, beta1, beta2, epsilon);
+    } else reference.adamUpdateList(params, grads, m, v, alpha, beta1, beta2, epsilon);
   },
 };
 

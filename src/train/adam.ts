@@ -32,11 +32,10 @@ const applyAdamOp: OpDef<AdamAttrs> = {
     const stepData = a.step.value.data;
     const t = ++stepData[0];
     const lrT = a.learningRate * Math.sqrt(1 - Math.pow(a.beta2, t)) / (1 - Math.pow(a.beta1, t));
-    const ks = kernels();
-    for (let k = 0; k < grads.length; k++) {
-      ks.adamUpdate(a.vars[k].value.data as FloatArray, grads[k].data as FloatArray, a.m[k].value.data as FloatArray,
-        a.v[k].value.data as FloatArray, lrT, a.beta1, a.beta2, a.epsilon);
-    }
+    // All variables in one kernel call (one hand-off to the threads instead of one per variable).
+    const data = (ts: readonly { data: unknown }[]) => ts.map((t) => t.data as FloatArray);
+    kernels().adamUpdateList(data(a.vars.map((v) => v.value)), data(grads), data(a.m.map((v) => v.value)),
+      data(a.v.map((v) => v.value)), lrT, a.beta1, a.beta2, a.epsilon);
   },
 };
 

@@ -7,7 +7,7 @@ export const POOL_KERNELS = [
   'gemm',
   'conv2dForward', 'conv2dBackpropInput', 'conv2dBackpropFilter',
   'maxPoolForward', 'avgPoolForward', 'maxPoolBackward', 'avgPoolBackward',
-  'relu', 'reluGrad', 'biasGrad', 'biasAct', 'softmaxCrossEntropy', 'adamUpdate',
+  'relu', 'reluGrad', 'biasGrad', 'biasAct', 'softmaxCrossEntropy', 'adamUpdate', 'adamUpdateList',
 ] as const;
 
 export type PoolKernel = typeof POOL_KERNELS[number];

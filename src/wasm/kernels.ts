@@ -241,6 +241,35 @@ export function adamStep(
   });
 }
 
+/** Variables per adamStepList call: 5 parameter slots each after 5 fixed ones, within the 128-slot block. */
+const ADAM_LIST_MAX = 23;
+
+/**
+ * adamStep on every variable k (params[k] with grads[k], ms[k], vs[k]) in one pool call per up to
+ * 23 variables: the work is split over the concatenated elements, so small variables cost no
+ * separate hand-off each (LeNet: 10 variables, 62k elements).
+ */
+export function adamStepList(
+  params: Float32Array[], grads: Float32Array[], ms: Float32Array[], vs: Float32Array[],
+  alpha: number, beta1: number, beta2: number, epsilon: number,
+): void {
+  for (let k0 = 0; k0 < params.length; k0 += ADAM_LIST_MAX) {
+    const k1 = Math.min(params.length, k0 + ADAM_LIST_MAX);
+    staged((s) => {
+      const slots: number[] = [alpha, beta1, beta2, epsilon, k1 - k0];
+      let total = 0;
+      for (let k = k0; k < k1; k++) {
+        const n = params[k].length;
+        slots.push(s.inout(params[k], n), s.input(grads[k], n), s.inout(ms[k], n), s.inout(vs[k], n), total);
+        total += n;
+      }
+      slots.push(0, 0, 0, 0, total); // the end of the last variable
+      const block = writeParams(slots, [0, 1, 2, 3]);
+      parallelFor('adamUpdateList', block, total, { cost: total * 4, serialBelow: SERIAL_ELEMENTS, align: 4 });
+    });
+  }
+}
+
 /** In place: y[r, c] = y[r, c] + bias[c], then max(·, 0) when relu; y is [rows, channels]. */
 export function biasActivation(y: Float32Array, bias: Float32Array, rows: number, channels: number, relu: boolean): void {
   staged((s) => {
