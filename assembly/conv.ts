@@ -5,11 +5,15 @@
 //   backprop input   direct on dy framed for a full convolution when that wastes little ('same',
 //                    stride 1); else dcol[pixels, K] = dY × Wᵀ for a few images (one GEMM),
 //                    each dcol row added back along its window
-//   backprop filter  dWᵀ[outC, K] += dY_nᵀ × col  (per-thread partial, summed after)
+//   backprop filter  direct tiles (conv-filter-grad.ts) when inC > 1 and outC is whole vectors:
+//                    dW[K, outC] += Σ_pixels x-taps · dy; else dWᵀ[outC, K] += dY_nᵀ × col
+//                    (per-thread partial, summed after)
 import { gemmRows, gemmScratchFloats } from './gemm';
 import { madd } from './simd';
 import { convDirect, directScratchFloats, maxPoolRows } from './conv-direct';
 import { filterGradSingleChannel, filterGradSingleChannelFloats } from './conv-single-channel';
+import { FilterGradGeometry, filterGradDirectApplies, filterGradImage } from './conv-filter-grad';
+import { copyIntoFrame } from './conv-direct';
 
 /** Geometry and buffers, laid out by the JavaScript wrapper as consecutive 32-bit slots. */
 @unmanaged
@@ -41,7 +45,8 @@ export function convScratchFloats(params: usize): i32 {
   const direct = max(directScratchFloats(kDim, g.outC, forwardFrame, g.outW * g.outC), directScratchFloats(g.kh * g.kw * g.outC, g.inC, inputGradFrame, 0));
   const scatter = scatterImages(g) * g.outH * g.outW * kDim + gemmScratchFloats(kDim);
   const singleChannel = g.outC * max(kDim, g.outH * g.outW) + filterGradSingleChannelFloats(g.outH, g.outW, g.outC, g.kh, g.kw);
-  return max(max(max(gemmPath, direct), scatter), singleChannel);
+  const directFilter = filterFrameOffset(g) + forwardFrame;
+  return max(max(max(max(gemmPath, direct), scatter), singleChannel), directFilter);
 }
 
 /**
@@ -345,6 +350,10 @@ export function conv2dBackpropFilter(params: usize, begin: i32, end: i32, scratc
       begin, end, partial, partial + ((<usize>g.outC * max(kDim, hw)) << 2));
     return;
   }
+  if (filterGradDirectApplies(g.inC, g.outC)) {
+    filterGradDirect(g, begin, end, scratch);
+    return;
+  }
   const colT = partial + ((<usize>g.outC * max(kDim, hw)) << 2);
   const gemmScratch = colT + ((<usize>kDim * hw) << 2);
   const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
@@ -365,6 +374,36 @@ export function conv2dBackpropFilter(params: usize, begin: i32, end: i32, scratc
       im2colRows(g, <usize>g.a + <usize>n * inImage, colT);
       gemmRows(dy, colT, partial, g.outC, hw, kDim, true, false, n > begin, 0, g.outC, gemmScratch);
     }
+  }
+}
+
+/** Where the direct filter gradient's frame starts in scratch, in floats: after partial[K, outC] and the geometry. */
+function filterFrameOffset(g: ConvParams): i32 {
+  return g.kh * g.kw * g.inC * g.outC + 16;
+}
+
+/**
+ * Direct filter gradient over images [begin, end): partial dW[K, outC] at the start of scratch. Each
+ * image is read in place when no window reaches past it, else copied into a zeroed frame first.
+ */
+function filterGradDirect(g: ConvParams, begin: i32, end: i32, scratch: usize): void {
+  const kDim = g.kh * g.kw * g.inC;
+  const partial = scratch;
+  const geo = changetype<FilterGradGeometry>(scratch + ((<usize>kDim * g.outC) << 2));
+  const frame = scratch + (<usize>filterFrameOffset(g) << 2);
+  const fh = (g.outH - 1) * g.strideH + g.kh, fw = (g.outW - 1) * g.strideW + g.kw;
+  const inPlace = g.padTop == 0 && g.padLeft == 0 && fh <= g.inH && fw <= g.inW;
+  geo.inC = g.inC; geo.outC = g.outC; geo.kh = g.kh; geo.kw = g.kw;
+  geo.strideH = g.strideH; geo.strideW = g.strideW; geo.outH = g.outH; geo.outW = g.outW;
+  geo.fw = inPlace ? g.inW : fw;
+  memory.fill(partial, 0, (<usize>kDim * g.outC) << 2);
+  if (!inPlace) memory.fill(frame, 0, (<usize>fh * fw * g.inC) << 2);
+  const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
+  const outImage = <usize>(g.outH * g.outW * g.outC) << 2;
+  for (let n = begin; n < end; n++) {
+    let xp = <usize>g.a + <usize>n * inImage;
+    if (!inPlace) { copyIntoFrame(xp, g.inH, g.inW, g.inC, frame, fh, fw, g.padTop, g.padLeft); xp = frame; }
+    filterGradImage(geo, xp, <usize>g.b + <usize>n * outImage, partial);
   }
 }
 
@@ -424,6 +463,16 @@ export function conv2dBackpropFilterReduce(params: usize, partials: usize, count
   const kDim = g.kh * g.kw * g.inC;
   const outC = g.outC;
   const dw = <usize>g.out;
+  if (g.inC != 1 && filterGradDirectApplies(g.inC, outC)) {
+    // The direct kernel's partials are already dW's layout [K, outC]: a plain vector sum.
+    const floats = kDim * outC;
+    for (let i = 0; i < floats; i += 4) {
+      let sum = f32x4.splat(0);
+      for (let t = 0; t < count; t++) sum = f32x4.add(sum, v128.load(<usize>load<u32>(partials + (<usize>t << 2)) + (<usize>i << 2)));
+      v128.store(dw + (<usize>i << 2), sum);
+    }
+    return;
+  }
   for (let co = 0; co < outC; co++) {
     for (let kIdx = 0; kIdx < kDim; kIdx++) {
       let sum: f32 = 0;

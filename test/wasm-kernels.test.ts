@@ -105,6 +105,12 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     { x: [1, 8, 8, 1], w: [1, 1, 1, 1], strides: [1, 1], padding: 'valid' },
     { x: [1, 6, 21, 1], w: [2, 2, 1, 2], strides: [1, 1], padding: 'valid' },
     { x: [1, 5, 7, 1], w: [3, 3, 1, 8], strides: [1, 1], padding: 'same' },
+    // Direct multi-channel filter gradient (conv-filter-grad.ts): LeNet conv2's taps (30 = 10 tiles
+    // of 3), tap tails of 1 and 2, a 4-channel tail after 8, windows past the image (framed), strides.
+    { x: [2, 9, 8, 6], w: [5, 5, 6, 16], strides: [1, 1], padding: 'valid' },
+    { x: [1, 7, 9, 3], w: [3, 2, 3, 12], strides: [2, 1], padding: 'same' },
+    { x: [2, 6, 6, 5], w: [2, 3, 5, 8], strides: [1, 1], padding: 'same' },
+    { x: [1, 8, 7, 2], w: [3, 2, 2, 4], strides: [1, 2], padding: 'valid' },
   ];
   while (cases.length < count) {
     const kh = r.int(1, 5), kw = r.int(1, 5);
@@ -121,7 +127,7 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
 }
 
 test('conv2d forward (with bias, with and without relu), backprop input and filter match the reference', { skip }, async () => {
-  const cases = randomConvCases(28, 2);
+  const cases = randomConvCases(32, 2);
   await withThreads((threads) => {
     const r = rng(3 + threads);
     for (const { x: xs, w: ws, strides, padding } of cases) {
