@@ -111,6 +111,7 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     { x: [1, 7, 9, 3], w: [3, 2, 3, 12], strides: [2, 1], padding: 'same' },
     { x: [2, 6, 6, 5], w: [2, 3, 5, 8], strides: [1, 1], padding: 'same' },
     { x: [1, 8, 7, 2], w: [3, 2, 2, 4], strides: [1, 2], padding: 'valid' },
+    { x: [1, 6, 7, 3], w: [3, 3, 3, 24], strides: [1, 1], padding: 'same' }, // 16 + 8 channels, odd taps
   ];
   while (cases.length < count) {
     const kh = r.int(1, 5), kw = r.int(1, 5);
@@ -127,7 +128,7 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
 }
 
 test('conv2d forward (with bias, with and without relu), backprop input and filter match the reference', { skip }, async () => {
-  const cases = randomConvCases(32, 2);
+  const cases = randomConvCases(33, 2);
   await withThreads((threads) => {
     const r = rng(3 + threads);
     for (const { x: xs, w: ws, strides, padding } of cases) {
