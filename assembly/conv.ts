@@ -3,7 +3,7 @@
 //   forward          direct tiles (conv-direct.ts) when outC <= 16 or a multiple of 16; else
 //                    Y_nᵀ[outC, HW] = Wᵀ[outC, K] × colT (im2col, GEMM, then transpose + bias, relu)
 //   backprop input   direct on dy framed for a full convolution when that wastes little ('same',
-//                    stride 1); else dcol[pixels, K] = dY × Wᵀ for a few images (one GEMM),
+//                    stride 1); else direct tiles of dx taps (conv-input-grad.ts) for stride 1; else dcol[pixels, K] = dY × Wᵀ for a few images (one GEMM),
 //                    each dcol row added back along its window
 //   backprop filter  direct tiles (conv-filter-grad.ts) when inC > 1 and outC is whole vectors:
 //                    dW[K, outC] += Σ_pixels x-taps · dy; else dWᵀ[outC, K] += dY_nᵀ × col
@@ -14,6 +14,7 @@ import { convDirect, directScratchFloats, maxPoolRows } from './conv-direct';
 import { filterGradSingleChannel, filterGradSingleChannelFloats } from './conv-single-channel';
 import { FilterGradGeometry, filterGradDirectApplies, filterGradImage } from './conv-filter-grad';
 import { copyIntoFrame } from './conv-direct';
+import { inputGradDirect, inputGradDirectApplies, inputGradDirectFloats } from './conv-input-grad';
 
 /** Geometry and buffers, laid out by the JavaScript wrapper as consecutive 32-bit slots. */
 @unmanaged
@@ -46,7 +47,8 @@ export function convScratchFloats(params: usize): i32 {
   const scatter = scatterImages(g) * g.outH * g.outW * kDim + gemmScratchFloats(kDim);
   const singleChannel = g.outC * max(kDim, g.outH * g.outW) + filterGradSingleChannelFloats(g.outH, g.outW, g.outC, g.kh, g.kw);
   const directFilter = filterFrameOffset(g) + forwardFrame;
-  return max(max(max(max(gemmPath, direct), scatter), singleChannel), directFilter);
+  const directInput = inputGradDirectFloats(g.kh, g.kw, g.inC, g.outC, g.outH, g.outW);
+  return max(max(max(max(max(gemmPath, direct), scatter), singleChannel), directFilter), directInput);
 }
 
 /**
@@ -286,6 +288,11 @@ export function conv2dBackpropInput(params: usize, begin: i32, end: i32, scratch
     // dx = dy (framed for a full convolution) ⋆ the flipped filter, channels swapped; stride 1 only.
     convDirect(<usize>g.a, g.outH, g.outW, g.outC, g.kh - 1 - g.padTop, g.kw - 1 - g.padLeft, <usize>g.b, 0, g.kh, g.kw, g.inC, g.outC, true,
       1, 1, g.inH, g.inW, g.inC, false, <usize>g.out, begin, end, scratch);
+    return;
+  }
+  if (inputGradDirectApplies(g.strideH, g.strideW, g.kw, g.inC)) {
+    inputGradDirect(<usize>g.a, <usize>g.b, <usize>g.out, g.inH, g.inW, g.inC, g.kh, g.kw, g.outC, g.padTop, g.padLeft,
+      g.outH, g.outW, begin, end, scratch);
     return;
   }
   // dcol[pixel, K] = dY[pixel, outC] × W[K, outC]ᵀ for a few images at a time (one GEMM: W packed once),

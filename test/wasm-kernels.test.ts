@@ -112,6 +112,11 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     { x: [2, 6, 6, 5], w: [2, 3, 5, 8], strides: [1, 1], padding: 'same' },
     { x: [1, 8, 7, 2], w: [3, 2, 2, 4], strides: [1, 2], padding: 'valid' },
     { x: [1, 6, 7, 3], w: [3, 3, 3, 24], strides: [1, 1], padding: 'same' }, // 16 + 8 channels, odd taps
+    // Direct input gradient (conv-input-grad.ts): 'same' with an even kernel and an odd row (last
+    // pixel alone), 30 taps padded to 32, 15 taps padded to 16, batch 3.
+    { x: [1, 7, 9, 4], w: [3, 4, 4, 5], strides: [1, 1], padding: 'same' },
+    { x: [3, 8, 11, 6], w: [4, 5, 6, 3], strides: [1, 1], padding: 'valid' },
+    { x: [2, 5, 6, 3], w: [2, 5, 3, 7], strides: [1, 1], padding: 'same' },
   ];
   while (cases.length < count) {
     const kh = r.int(1, 5), kw = r.int(1, 5);
@@ -128,7 +133,7 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
 }
 
 test('conv2d forward (with bias, with and without relu), backprop input and filter match the reference', { skip }, async () => {
-  const cases = randomConvCases(33, 2);
+  const cases = randomConvCases(36, 2);
   await withThreads((threads) => {
     const r = rng(3 + threads);
     for (const { x: xs, w: ws, strides, padding } of cases) {
