@@ -9,7 +9,7 @@
 import { madd } from './simd';
 import { DirectGeometry, copyIntoFrame } from './conv-direct';
 
-/** Output channels the forward tile holds (2 pixel vectors × 6 channels = 12 accumulators). */
+/** Output channels the forward tile holds (1 pixel vector × 6 channels = 6 accumulators). */
 export const SINGLE_CHANNEL_MAX_OUT = 6;
 
 /** a rounded up to a multiple of m. */
@@ -18,10 +18,11 @@ export const SINGLE_CHANNEL_MAX_OUT = 6;
 }
 
 /**
- * One output row oy of a single-channel, stride-1 convolution: 8 pixels × up to 6 channels per tile.
+ * One output row oy of a single-channel, stride-1 convolution: 4 pixels × up to 6 channels per tile
+ * (8 pixels × 6, 12 accumulators + 2 inputs + 1 weight, ran 1.1-1.35× slower: V8 spilled).
  * packed: filter panels as packFilter lays them out with nr = 8 ([K + 1, 8], bias last). The row is
- * covered by tiles at ox = 0, 8, …, and a last tile at outW − 8 (overlapping: its pixels are
- * recomputed, not wrong), so loads never pass the row's end. Needs outW >= 8.
+ * covered by tiles at ox = 0, 4, …, and a last tile at outW − 4 (overlapping: its pixels are
+ * recomputed, not wrong), so loads never pass the row's end. Needs outW >= 4 (dispatched from 8).
  */
 export function rowSingleChannel(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i32, relu: bool): void {
   const rowBytes = <usize>g.wp << 2;
@@ -33,36 +34,30 @@ export function rowSingleChannel(g: DirectGeometry, xp: usize, packed: usize, yR
   const rowBase = xp + <usize>(oy * g.strideH) * rowBytes;
   let ox = 0;
   while (ox < g.outW) {
-    if (ox + 8 > g.outW) ox = g.outW - 8;
+    if (ox + 4 > g.outW) ox = g.outW - 4;
     let a0 = v128.load32_splat(biasAt), a1 = v128.load32_splat(biasAt, 4), a2 = v128.load32_splat(biasAt, 8);
     let a3 = v128.load32_splat(biasAt, 12), a4 = v128.load32_splat(biasAt, 16), a5 = v128.load32_splat(biasAt, 20);
-    let b0 = a0, b1 = a1, b2 = a2, b3 = a3, b4 = a4, b5 = a5; // pixels ox+4 … ox+7
     let wp = packed;
     for (let ky = 0; ky < g.kh; ky++) {
       let xr = rowBase + <usize>ky * rowBytes + (<usize>ox << 2);
       for (let kx = 0; kx < g.kw; kx++) {
-        // One filter value live at a time: 12 accumulators + 2 inputs + 1 weight fit the 15
-        // vector registers V8 allocates on x64 (more live values spill to the stack).
-        const x0 = v128.load(xr), x1 = v128.load(xr, 16);
-        let wv = v128.load32_splat(wp); a0 = madd(x0, wv, a0); b0 = madd(x1, wv, b0);
-        wv = v128.load32_splat(wp, 4); a1 = madd(x0, wv, a1); b1 = madd(x1, wv, b1);
-        wv = v128.load32_splat(wp, 8); a2 = madd(x0, wv, a2); b2 = madd(x1, wv, b2);
-        wv = v128.load32_splat(wp, 12); a3 = madd(x0, wv, a3); b3 = madd(x1, wv, b3);
-        wv = v128.load32_splat(wp, 16); a4 = madd(x0, wv, a4); b4 = madd(x1, wv, b4);
-        wv = v128.load32_splat(wp, 20); a5 = madd(x0, wv, a5); b5 = madd(x1, wv, b5);
+        const x0 = v128.load(xr);
+        let wv = v128.load32_splat(wp); a0 = madd(x0, wv, a0);
+        wv = v128.load32_splat(wp, 4); a1 = madd(x0, wv, a1);
+        wv = v128.load32_splat(wp, 8); a2 = madd(x0, wv, a2);
+        wv = v128.load32_splat(wp, 12); a3 = madd(x0, wv, a3);
+        wv = v128.load32_splat(wp, 16); a4 = madd(x0, wv, a4);
+        wv = v128.load32_splat(wp, 20); a5 = madd(x0, wv, a5);
         xr += 4; wp += 32;
       }
     }
     if (relu) {
       a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero);
       a3 = f32x4.max(a3, zero); a4 = f32x4.max(a4, zero); a5 = f32x4.max(a5, zero);
-      b0 = f32x4.max(b0, zero); b1 = f32x4.max(b1, zero); b2 = f32x4.max(b2, zero);
-      b3 = f32x4.max(b3, zero); b4 = f32x4.max(b4, zero); b5 = f32x4.max(b5, zero);
     }
     const out = yRow + <usize>ox * pixelBytes;
     storePixels(out, pixelBytes, outC, a0, a1, a2, a3, a4, a5);
-    storePixels(out + 4 * pixelBytes, pixelBytes, outC, b0, b1, b2, b3, b4, b5);
-    ox += 8;
+    ox += 4;
   }
 }
 
