@@ -11,14 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import * as ops from '../src/api/ops.js';
-import * as random from '../src/tensor/random.js';
-import { Tensor } from '../src/tensor/tensor.js';
-import { placeholder } from '../src/graph/symbolic.js';
-import { globalVariablesInitializer } from '../src/graph/variable.js';
-import { Session } from '../src/graph/session.js';
 import { loadMnist } from '../src/data/mnist.js';
-import { lenet5 } from '../examples/4-lenet5.js';
+import { lenetSession } from './lenet-session.js';
 import { formatTable } from './util.js';
 import { setBackend, wasmAvailable, type BackendName } from '../src/kernels/backend.js';
 import { setThreads, whenReady } from '../src/wasm/pool.js';
@@ -52,19 +46,13 @@ const batchOf = (d: Data, i: number, size: number) => {
 /** Ours through the graph Session: a training step, and the softmax output for inference. */
 function benchOurs(train: Data, test: Data, engine: string, backend: BackendName, inferImages: number): Result {
   setBackend(backend);
-  random.seed(0);
-  const x = placeholder('float32', [null, 28, 28, 1]);
-  const y = placeholder('int32', [null]);
-  const [yPred, trainOp] = lenet5(x, ops.oneHot(y, 10));
-  const sess = new Session();
-  sess.run(globalVariablesInitializer());
-  const feed = (b: { x: Float32Array; y: Int32Array; size: number }) =>
-    [[x, new Tensor(b.x, [b.size, 28, 28, 1])], [y, new Tensor(b.y, [b.size])]] as never;
+  const { sess, yPred, trainOp, feeds } = lenetSession();
+  const feed = (b: { x: Float32Array; y: Int32Array; size: number }) => feeds(b.x, b.y, b.size);
   const trainFeeds = Array.from({ length: 64 }, (_, i) => feed(batchOf(train, i, BATCH)));
   const steps = backend === 'reference' ? Math.max(5, Math.round(STEPS / 4)) : STEPS;
   const stepMs = timeCalls((i) => sess.run(trainOp, trainFeeds[i % trainFeeds.length]), steps, WARMUP) / steps;
   const batches = Math.ceil(inferImages / INFER_BATCH);
-  const inferFeeds = Array.from({ length: batches }, (_, i) => [[x, new Tensor(batchOf(test, i, INFER_BATCH).x, [INFER_BATCH, 28, 28, 1])]] as never);
+  const inferFeeds = Array.from({ length: batches }, (_, i) => feeds(batchOf(test, i, INFER_BATCH).x, null, INFER_BATCH));
   const inferMs = timeCalls((i) => sess.run(yPred, inferFeeds[i % batches]), batches, 1);
   const projected = batches * INFER_BATCH < INFER ? ` (inference projected from ${batches * INFER_BATCH} images)` : '';
   return { engine, stepMs, inferS: (inferMs / 1000) * (INFER / (batches * INFER_BATCH)), note: `${steps} steps${projected}` };

@@ -7,15 +7,9 @@
  * machine that keeps out the time this process spends descheduled (meaningful with 1 thread only,
  * since the workers' CPU time counts too).
  */
-import * as ops from '../src/api/ops.js';
-import * as random from '../src/tensor/random.js';
-import { Tensor } from '../src/tensor/tensor.js';
-import { placeholder } from '../src/graph/symbolic.js';
-import { globalVariablesInitializer } from '../src/graph/variable.js';
-import { Session } from '../src/graph/session.js';
-import { lenet5 } from '../examples/4-lenet5.js';
 import { setThreads, whenReady, poolWaitStats } from '../src/wasm/pool.js';
 import { tryRuntime } from '../src/wasm/runtime.js';
+import { lenetSession } from './lenet-session.js';
 import { formatTable, filledRandom } from './util.js';
 
 const BATCH = 32;
@@ -26,15 +20,10 @@ const infer = process.argv[3] === 'infer';
 const batch = infer ? Number(process.env.INFER_BATCH ?? '1000') : BATCH;
 setThreads(threads);
 await whenReady();
-random.seed(0);
-const x = placeholder('float32', [null, 28, 28, 1]);
-const y = placeholder('int32', [null]);
-const [yPred, trainOp] = lenet5(x, ops.oneHot(y, 10));
-const sess = new Session();
-sess.run(globalVariablesInitializer());
+const { sess, yPred, trainOp, feeds: feedsOf } = lenetSession();
 const xs = filledRandom(new Float32Array(batch * 784)).map((v) => (v + 1) / 2);
 const ys = Int32Array.from({ length: batch }, (_, i) => i % 10);
-const feeds = [[x, new Tensor(xs, [batch, 28, 28, 1])], [y, new Tensor(ys, [batch])]] as never;
+const feeds = feedsOf(xs, ys, batch);
 const fetch = infer ? yPred : trainOp;
 for (let i = 0; i < (infer ? 3 : 20); i++) sess.run(fetch, feeds);
 const plan = sess.lastPlan!;
