@@ -50,11 +50,15 @@ export const FAULT_HANG = 2;
 export const KERNEL_EXIT = -1;
 
 /**
- * Iterations of Atomics.load before sleeping in Atomics.wait (a few microseconds). LeNet steps on this
- * busy 2-core box, 5 interleaved runs each: 20000 iterations 4.6-5.4 ms, 2000: 4.2-5.4 ms, 0: 4.3-6.0 ms;
- * the shorter spin burns less of a core that other work (or the other hyperthread) could use.
+ * How long a waiting thread polls before sleeping in Atomics.wait, in microseconds. Waking a thread
+ * asleep in Atomics.wait takes ~50 µs on this 2-core KVM box, and a LeNet step has serial stretches of
+ * up to ~200 µs between its parallel calls, so a worker that slept after a short spin reached every
+ * call late: with 2,000 polls (~20-35 µs) the caller ran 54% of a conv's pieces (the worker started
+ * ~50 µs late each call). 300 µs covers the gaps inside a step; a thread idle longer than that sleeps.
  */
-export const SPIN_ITERATIONS = 2000;
+export const SPIN_MICROS = 300;
+/** Polls between clock reads while spinning (reading the clock costs more than a poll). */
+const POLLS_PER_CLOCK_READ = 64;
 
 export interface WorkerInit {
   module: WebAssembly.Module;
@@ -63,9 +67,12 @@ export interface WorkerInit {
   slot: number;
 }
 
-/** Spin briefly, then sleep, until control[index] differs from `value`. */
-export function waitWhileEquals(control: Int32Array, index: number, value: number, timeoutMs = Infinity, spin = SPIN_ITERATIONS): boolean {
-  for (let i = 0; i < spin; i++) if (Atomics.load(control, index) !== value) return true;
+/** Spin for up to spinMicros, then sleep, until control[index] differs from `value`. */
+export function waitWhileEquals(control: Int32Array, index: number, value: number, timeoutMs = Infinity, spinMicros = SPIN_MICROS): boolean {
+  const spinEnd = performance.now() + spinMicros / 1000;
+  do {
+    for (let i = 0; i < POLLS_PER_CLOCK_READ; i++) if (Atomics.load(control, index) !== value) return true;
+  } while (performance.now() < spinEnd);
   const deadline = Date.now() + timeoutMs;
   while (Atomics.load(control, index) === value) {
     const left = deadline - Date.now();
