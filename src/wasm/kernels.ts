@@ -10,10 +10,10 @@ import { Staging, writeParams, writeParamSlots, paramSlotAddress } from './stagi
 
 /**
  * Below this many flops a GEMM or convolution stays on the calling thread. With workers polling
- * between calls (pool-protocol.ts), a split pays off from ~20 µs of work: LeNet's 32×120×84 GEMMs
- * (645k flops) went 46 → 29 µs and 42 → 26 µs on 2 threads; 54k-flop ones gain little (14 → 11 µs).
+ * between calls (pool-protocol.ts), a split pays off from ~20-30 µs of work: LeNet's 32×120×84 GEMMs
+ * (645k flops) went 46 → 29 µs and 42 → 26 µs on 2 threads; 54k-flop ones gained little (14 → 11 µs).
  */
-let SERIAL_FLOPS = 1e5;
+let SERIAL_FLOPS = 3e5;
 /**
  * Below this many elements touched, a memory-bound kernel stays on the calling thread. LeNet's pool2
  * on 2 threads: forward (51k) 32 → 22 µs, backward with the relu mask (102k) 58 → 34 µs.
