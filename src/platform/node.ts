@@ -30,8 +30,28 @@ function workerExecArgv(): string[] {
   return out;
 }
 
+const WORKER_URL = new URL('../wasm/worker-node.js', import.meta.url);
+
+/**
+ * A worker with the parent's flags where a worker accepts them. Node refuses some in a worker's execArgv
+ * (V8 and per-process ones such as --expose-gc or --max-old-space-size: ERR_WORKER_INVALID_EXEC_ARGV,
+ * naming them); V8 flags are process-wide anyway, so those are dropped and the worker started again.
+ */
+function newWorker(init: WorkerInit): Worker {
+  let execArgv = workerExecArgv();
+  try {
+    return new Worker(WORKER_URL, { workerData: init, execArgv });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    const refused = new Set(err.message.slice(err.message.indexOf(':') + 1).split(',').map((f) => f.trim()));
+    execArgv = execArgv.filter((flag) => !refused.has(flag));
+    return new Worker(WORKER_URL, { workerData: init, execArgv });
+  }
+}
+
 function spawnPoolWorker(init: WorkerInit): PoolWorkerHandle {
-  const worker = new Worker(new URL('../wasm/worker-node.js', import.meta.url), { workerData: init, execArgv: workerExecArgv() });
+  const worker = newWorker(init);
   // Workers never keep the process alive.
   worker.unref();
   return {
