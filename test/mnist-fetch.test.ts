@@ -61,3 +61,13 @@ test('loadMnist({ url }) names the URL on a 404 or a damaged file, and its optio
   assert.throws(() => fetchMnist({ url: 3 } as never), /^Error: url: expected a URL prefix string, got number 3/);
   assert.throws(() => fetchMnist({ prefix: 'x' } as never), /^Error: options: unknown option 'prefix'/);
 });
+
+test('fetchBytes refuses a body past maxBytes as it arrives, naming the caller\'s argument', async () => {
+  const { fetchBytes } = await import('../src/io/fetch-bytes.js');
+  await withServer(async (base) => {
+    const url = `${base}t10k-labels-idx1-ubyte`;
+    const whole = await fetchBytes(url, 'path');
+    assert.equal(whole.length, 10008);
+    await assert.rejects(fetchBytes(url, 'path', { maxBytes: 10007 }), /^Error: path: \S+t10k-labels-idx1-ubyte is larger than the 10007 bytes expected/);
+  });
+});

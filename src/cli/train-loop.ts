@@ -11,6 +11,7 @@ import { BatchBuffer, gatherRows } from '../models/batching.js';
 import { ProgressLogger } from '../models/progress.js';
 import type { Logs } from '../models/callbacks.js';
 import type { LoopState } from './checkpoint.js';
+import { yieldToEventLoop } from '../utils/yield.js';
 
 export interface LoopData { x: Tensor; y: Tensor; xVal: Tensor; yVal: Tensor }
 
@@ -27,7 +28,6 @@ export interface LoopOptions {
 
 /** Lets signal handlers run between batches, at most every 50 ms (as fit does). */
 const YIELD_MS = 50;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function initialState(): LoopState {
   return { epoch: 0, batch: 0, epochRng: getState(), sums: { loss: 0, acc: 0, seen: 0 }, epochElapsed: 0, history: {}, epochSeconds: [] };

@@ -6,6 +6,7 @@ import { gunzipSync } from 'fflate';
 import { MNIST_FILES, mnistFromIdx, type Mnist } from './mnist-split.js';
 import { checkOptions } from '../utils/check-options.js';
 import { describe } from '../tensor/shape-util.js';
+import { fetchBytes } from '../io/fetch-bytes.js';
 
 export interface FetchMnistOptions {
   /** URL prefix of the files, e.g. '/mnist/' (relative to the page). Default 'mnist/'. */
@@ -17,32 +18,11 @@ export interface FetchMnistOptions {
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
-/** The largest MNIST file is 47 MB; nothing bigger is a real one. */
+/** The largest MNIST file is 47 MB; nothing bigger is a real one, so a larger body is refused as it arrives. */
 const MAX_FILE_BYTES = 64 * 2 ** 20;
 
 async function fetchFile(url: string, progress: (delta: number, total: number) => void): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new Error(`url: cannot fetch ${url}: ${(e as Error).message}`);
-  }
-  if (!response.ok || !response.body) throw new Error(`url: cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`);
-  const total = Number(response.headers.get('content-length') ?? 0);
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_FILE_BYTES) { await reader.cancel(); throw new Error(`url: ${url} is larger than ${MAX_FILE_BYTES} bytes; not an MNIST file`); }
-    parts.push(value);
-    progress(value.length, total);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) { bytes.set(p, at); at += p.length; }
+  const bytes = await fetchBytes(url, 'url', { maxBytes: MAX_FILE_BYTES, onProgress: progress });
   if (bytes[0] !== GZIP_MAGIC[0] || bytes[1] !== GZIP_MAGIC[1]) return bytes;
   try {
     return gunzipSync(bytes);

@@ -11,6 +11,7 @@ import { platform } from '#platform';
 import { describe } from '../tensor/shape-util.js';
 import { fileAccess } from '../platform/files.js';
 import type { ModelJson } from './model-format.js';
+import { fetchBytes } from './fetch-bytes.js';
 
 /** model.json and the weight files its manifest names. */
 export interface ModelFiles {
@@ -113,18 +114,6 @@ async function writeModelFilesToDisk(dir: string, model: { json: ModelJson; file
 }
 
 // ---------- fetch ----------
-
-async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
-  if (typeof fetch !== 'function') throw new Error(`${what}: cannot fetch ${url}: fetch is not available here`);
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new Error(`${what}: cannot fetch ${url}: ${(e as Error).message}`);
-  }
-  if (!response.ok) throw new Error(`${what}: cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
 
 /** A URL relative to the page (or absolute), resolved the way fetch resolves it. */
 function absoluteUrl(url: string): string {
