@@ -125,8 +125,8 @@ test('modelCheckpoint refuses an unwritable directory before the first epoch, no
   assert.deepEqual(fs.readdirSync(parent), ['plain-file'], 'the probe leaves nothing behind');
 });
 
-/** Writes a saved model, lets `edit` change its JSON (and weights), and returns the load's rejection. */
-async function loadEdited(edit: (json: any, dir: string) => void): Promise<Promise<unknown>> {
+/** Saves a model, lets `edit` change its JSON (and weights) in place, and returns the directory. */
+async function saveEdited(edit: (json: any, dir: string) => void): Promise<string> {
   random.seed(4);
   const dir = freshDir();
   await convModel().save(dir);
@@ -134,7 +134,12 @@ async function loadEdited(edit: (json: any, dir: string) => void): Promise<Promi
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   edit(json, dir);
   fs.writeFileSync(file, JSON.stringify(json));
-  return loadLayersModel(dir);
+  return dir;
+}
+
+/** The load of an edited model (to assert its rejection). */
+async function loadEdited(edit: (json: any, dir: string) => void): Promise<Promise<unknown>> {
+  return loadLayersModel(await saveEdited(edit));
 }
 
 test('a model.json is data: unknown classes, activations, initializers and bad weights are Errors', async () => {
@@ -158,13 +163,7 @@ test('a model.json is data: unknown classes, activations, initializers and bad w
 
 /** Like loadEdited, but asserts the refusal came before any layer was built: no variable was created. */
 async function rejectsBeforeBuilding(edit: (json: any, dir: string) => void, pattern: RegExp, label: string): Promise<void> {
-  random.seed(4);
-  const dir = freshDir();
-  await convModel().save(dir);
-  const file = path.join(dir, 'model.json');
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  edit(json, dir);
-  fs.writeFileSync(file, JSON.stringify(json));
+  const dir = await saveEdited(edit);
   const before = globalVariables().length;
   await assert.rejects(loadLayersModel(dir), pattern, label);
   assert.equal(globalVariables().length, before, `${label}: variables were created before the refusal`);
