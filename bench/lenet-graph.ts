@@ -13,6 +13,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../src/data/mnist.js';
 import { lenetSession } from './lenet-session.js';
+import { tfjsLenet } from './tfjs-lenet.js';
 import { formatTable } from './util.js';
 import { setBackend, wasmAvailable, type BackendName } from '../src/kernels/backend.js';
 import { setThreads, whenReady } from '../src/wasm/pool.js';
@@ -60,23 +61,7 @@ function benchOurs(train: Data, test: Data, engine: string, backend: BackendName
 
 /** The same LeNet-5 in TensorFlow.js ops, trained by tf.train.adam().minimize. */
 function benchTfjs(train: Data, test: Data, engine: string, steps: number, warmup: number): Result {
-  const he = (shape: number[], fanIn: number) => tf.variable(tf.truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', 1));
-  const w1 = he([5, 5, 1, 6], 25), b1 = tf.variable(tf.zeros([6]));
-  const w2 = he([5, 5, 6, 16], 150), b2 = tf.variable(tf.zeros([16]));
-  const w3 = he([400, 120], 400), b3 = tf.variable(tf.zeros([120]));
-  const w4 = he([120, 84], 120), b4 = tf.variable(tf.zeros([84]));
-  const w5 = he([84, 10], 84), b5 = tf.variable(tf.zeros([10]));
-  const optimizer = tf.train.adam();
-  const logitsOf = (x: tf.Tensor4D) => {
-    let a: tf.Tensor = tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same'), b1));
-    a = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
-    a = tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, w2 as tf.Tensor4D, 1, 'valid'), b2));
-    a = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
-    a = tf.reshape(a, [-1, 400]);
-    a = tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, w3), b3));
-    a = tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, w4), b4));
-    return tf.add(tf.matMul(a as tf.Tensor2D, w5), b5);
-  };
+  const { logitsOf, optimizer, dispose } = tfjsLenet(tf);
   const xs = Array.from({ length: 64 }, (_, i) => { const b = batchOf(train, i, BATCH); return tf.tensor4d(b.x, [BATCH, 28, 28, 1]); });
   const ys = Array.from({ length: 64 }, (_, i) => tf.oneHot(tf.tensor1d(batchOf(train, i, BATCH).y, 'int32'), 10).toFloat());
   const inferBatches = INFER / INFER_BATCH;
@@ -98,8 +83,8 @@ function benchTfjs(train: Data, test: Data, engine: string, steps: number, warmu
   } catch (e) {
     notes.push(`inference failed: ${(e as Error).message.split('\n')[0]}`);
   }
-  tf.dispose([w1, b1, w2, b2, w3, b3, w4, b4, w5, b5, ...xs, ...ys, ...tests]);
-  optimizer.dispose();
+  tf.dispose([...xs, ...ys, ...tests]);
+  dispose();
   return { engine, stepMs, inferS, note: notes.join('; ') };
 }
 

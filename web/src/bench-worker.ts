@@ -8,6 +8,7 @@ import * as cn from 'convnet';
 import { fetchMnistSplit } from './mnist-fetch.js';
 import type { BenchRequest, BenchResult } from './bench-protocol.js';
 import { timeSteps } from './bench-timing.js';
+import { tfjsLenet } from '../../bench/tfjs-lenet.js';
 
 const BATCH = 32;
 
@@ -64,28 +65,12 @@ async function benchTfjs(req: BenchRequest, data: Batches): Promise<BenchResult>
   }
   if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') returned false`);
   await tf.ready();
-  const he = (shape: number[], fanIn: number) => tf.variable(tf.truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', 1));
-  const w1 = he([5, 5, 1, 6], 25), b1 = tf.variable(tf.zeros([6]));
-  const w2 = he([5, 5, 6, 16], 150), b2 = tf.variable(tf.zeros([16]));
-  const w3 = he([400, 120], 400), b3 = tf.variable(tf.zeros([120]));
-  const w4 = he([120, 84], 120), b4 = tf.variable(tf.zeros([84]));
-  const w5 = he([84, 10], 84), b5 = tf.variable(tf.zeros([10]));
-  const optimizer = tf.train.adam();
+  const { logitsOf, optimizer } = tfjsLenet(tf);
   const xs = data.x.map((x) => tf.tensor4d(x, [BATCH, 28, 28, 1]));
   const ys = data.y.map((y) => tf.oneHot(tf.tensor1d(y, 'int32'), 10).toFloat());
   const timing = timeSteps(req, (i) => {
     const x = xs[i % xs.length], y = ys[i % ys.length];
-    const cost = optimizer.minimize(() => {
-      let a: import('@tensorflow/tfjs').Tensor = tf.relu(tf.add(tf.conv2d(x, w1 as never, 1, 'same'), b1));
-      a = tf.maxPool(a as never, 2, 2, 'valid');
-      a = tf.relu(tf.add(tf.conv2d(a as never, w2 as never, 1, 'valid'), b2));
-      a = tf.maxPool(a as never, 2, 2, 'valid');
-      a = tf.reshape(a, [-1, 400]);
-      a = tf.relu(tf.add(tf.matMul(a as never, w3), b3));
-      a = tf.relu(tf.add(tf.matMul(a as never, w4), b4));
-      const logits = tf.add(tf.matMul(a as never, w5), b5);
-      return tf.losses.softmaxCrossEntropy(y, logits) as never;
-    }, true);
+    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, logitsOf(x)) as never, true);
     const loss = cost!.dataSync()[0];
     cost!.dispose();
     if (!Number.isFinite(loss)) throw new Error(`loss: became ${loss} at step ${i}`);
