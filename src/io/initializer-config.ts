@@ -8,7 +8,7 @@
 import type { Initializer } from '../graph/variable.js';
 import { describe } from '../tensor/shape-util.js';
 import { normal, truncatedNormal, uniform } from '../tensor/random.js';
-import { computeFans } from '../train/initializers.js';
+import { computeFans, varianceScalingNormal } from '../train/initializers.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 type KerasConfig = { class_name: string; config: Record<string, unknown> };
@@ -34,7 +34,7 @@ function varianceScaling(scale: number, mode: string, distribution: string, kera
     } else if (distribution === 'untruncated_normal') {
       t = normal(0, Math.sqrt(scale / n), shape) as Tensor;
     } else {
-      t = truncatedNormal(shape, 0, Math.sqrt(scale / n), dtype === 'float64' ? 'float64' : 'float32');
+      t = varianceScalingNormal(shape, scale, n, dtype === 'float64' ? 'float64' : 'float32');
     }
     return t.dtype === dtype ? t : t.astype(dtype);
   };

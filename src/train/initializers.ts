@@ -26,10 +26,23 @@ function floatDType(dtype: DType): 'float32' | 'float64' {
 export const zeros = (): Initializer => (shape, dtype) => zerosTensor(shape, dtype);
 export const ones = (): Initializer => (shape, dtype) => { const t = zerosTensor(shape, dtype); t.data.fill(1); return t; };
 
-/** He normal: truncated normal (within 2σ), σ = √(2 / fan_in), as the brief's Keras rule. */
+/**
+ * The standard deviation of a standard normal truncated to ±2σ. Keras (since 2.2) and TensorFlow 1.x's
+ * VarianceScaling divide σ by it, so the weights' standard deviation *after* truncation is √(scale / n);
+ * tf.contrib.layers.variance_scaling_initializer (the spec's he_normal) gets nearly the same by
+ * scaling the variance by 1.3 (≈ 1 / 0.8796²). TensorFlow.js keeps the undivided σ.
+ */
+export const TRUNCATED_NORMAL_STD = 0.87962566103423978;
+
+/** Truncated normal (within 2σ) whose standard deviation after truncation is √(scale / n). */
+export function varianceScalingNormal(shape: readonly number[], scale: number, n: number, dtype: 'float32' | 'float64'): Tensor {
+  return truncatedNormal(shape, 0, Math.sqrt(scale / n) / TRUNCATED_NORMAL_STD, dtype);
+}
+
+/** He normal, Keras' rule: truncated normal with standard deviation √(2 / fan_in) after truncation. */
 export const heNormal = (): Initializer => (shape, dtype) => {
   const { fanIn } = computeFans(shape);
-  return truncatedNormal(shape, 0, Math.sqrt(2 / fanIn), floatDType(dtype));
+  return varianceScalingNormal(shape, 2, fanIn, floatDType(dtype));
 };
 
 /** Glorot (Xavier) uniform: U(−l, l), l = √(6 / (fan_in + fan_out)). */
