@@ -39,7 +39,9 @@ test('computeOutputShape and apply on a placeholder create variables shaped from
   assert.deepEqual(dense.apply(f).shape, [null, 120]);
   assert.equal(dense.countParams(), 400 * 120 + 120);
   assert.throws(() => dense.apply(placeholder('float32', [null, 300])), /inputs: dense.* was built for 400 features, got shape \[null, 300\]/);
-  assert.throws(() => layers.dense({ units: 3 }).apply(placeholder('float32', [null, 4, 4])), /expects rank 2 \(batch, features\).*flatten it first/);
+  assert.throws(() => layers.dense({ units: 3 }).apply(placeholder('float32', [null])), /inputs: dense.* expects rank >= 2 \(batch, …, features\), got shape \[null\]/);
+  assert.throws(() => layers.dense({ units: 3 }).apply(placeholder('float32', [null, null, 4])), /needs known dimensions between the batch and the features, got shape \[null, null, 4\]/);
+  assert.throws(() => layers.dense({ units: 3 }).apply(placeholder('float32', [null, 4, null])), /needs a known feature \(last\) dimension/);
   assert.throws(() => layers.conv2d({ filters: 0, kernelSize: 3 }), /filters: expected a positive integer, got number 0/);
   assert.throws(() => layers.conv2d({ filters: 1, kernelSize: [3] as never }), /kernelSize: expected a positive integer or a pair/);
   assert.throws(() => layers.conv2d({ filters: 1, kernelSize: 3, activation: 'gelu' as never }), /activation: expected one of linear, relu/);
@@ -77,6 +79,31 @@ test('setWeights then eager apply computes x·W + b with the activation; the gra
   assert.deepEqual(viaGraph.toArray(), eager.toArray());
   assert.throws(() => dense.setWeights([tensor([1])]), /weights: dense.* expects 2 tensors/);
   assert.throws(() => dense.setWeights([tensor([1]), tensor([1, 2])]), /weight 0 .* expects shape \[3, 2\], got Tensor float32 \[1\]/);
+});
+
+test('dense on rank-3 inputs applies one kernel at every position (Keras): eagerly, in a graph, per row', () => {
+  random.seed(5);
+  const dense = layers.dense({ units: 3, activation: 'softmax' });
+  const ph = placeholder('float32', [null, 4, 5]);
+  const y = dense.apply(ph);
+  assert.deepEqual(y.shape, [null, 4, 3]);
+  assert.deepEqual(dense.getWeights().map((w) => w.shape), [[5, 3], [3]]);
+  dense.setWeights([(random.randn(5, 3) as Tensor).astype('float32'), tensor([0.1, -0.2, 0.3]).astype('float32')]);
+  const x = (random.randn(2, 4, 5) as Tensor).astype('float32');
+  const eager = dense.apply(x) as Tensor;
+  assert.deepEqual(eager.shape, [2, 4, 3]);
+  const [w, b] = dense.getWeights().map((t) => t.data);
+  for (let r = 0; r < 8; r++) {
+    // softmax(x[r]·W + b) for row r of the (8, 5) view
+    const z = [0, 1, 2].map((j) => b[j] + [0, 1, 2, 3, 4].reduce((s, k) => s + x.data[r * 5 + k] * w[k * 3 + j], 0));
+    const e = z.map((v) => Math.exp(v - Math.max(...z)));
+    const sum = e.reduce((s, v) => s + v, 0);
+    for (let j = 0; j < 3; j++) assert.ok(Math.abs(eager.data[r * 3 + j] - e[j] / sum) < 1e-6, `row ${r} unit ${j}: ${eager.data[r * 3 + j]} vs ${e[j] / sum}`);
+  }
+  const viaGraph = new Session().run(y, [[ph, x]])!;
+  assert.deepEqual(viaGraph.shape, [2, 4, 3]);
+  for (let i = 0; i < viaGraph.size; i++) assert.ok(Math.abs(viaGraph.data[i] - eager.data[i]) < 1e-6);
+  assert.throws(() => dense.apply(placeholder('float32', [null, 4, 6])), /was built for 5 features, got shape \[null, 4, 6\]/);
 });
 
 test('initialization is reproducible from random.seed', () => {

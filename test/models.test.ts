@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import * as random from '../src/tensor/random.js';
 import { Tensor, tensor } from '../src/tensor/tensor.js';
 import * as layers from '../src/layers/index.js';
-import { input, model, sequential, LayersModel } from '../src/models/index.js';
+import { input, model, sequential, loadLayersModel, LayersModel } from '../src/models/index.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { earlyStopping } from '../src/models/callbacks.js';
 import { formatBar, formatValue } from '../src/models/progress.js';
 import { toCategorical } from '../src/utils/index.js';
@@ -47,6 +50,36 @@ test('an XOR-like task is learned by a small dense model (sparse labels, Adam)',
   const [, acc] = m.evaluate(x, y);
   assert.ok(acc > 0.9 && acc > before, `accuracy ${before} → ${acc}`);
   assert.ok(Math.abs(accuracy(m.predict(x), y) - acc) < 1e-9);
+});
+
+test('a model with a dense layer on rank-3 features trains, and saves and loads with the same predictions', async () => {
+  random.seed(6);
+  // Each sample: 6 positions × 3 features; the label is whether feature 0 summed over positions is positive.
+  const n = 256;
+  const x = (random.randn(n, 6, 3) as Tensor).astype('float32');
+  const y = tensor(Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let p = 0; p < 6; p++) s += x.data[(i * 6 + p) * 3];
+    return s > 0 ? 1 : 0;
+  }), [n], 'int32');
+  const X = input({ shape: [6, 3] });
+  let a = layers.dense({ units: 4, activation: 'relu' }).apply(X);
+  assert.deepEqual(a.shape, [null, 6, 4]);
+  a = layers.flatten().apply(a);
+  a = layers.dense({ units: 2, activation: 'softmax' }).apply(a);
+  const m = model({ inputs: X, outputs: a });
+  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const h = await m.fit(x, y, { epochs: 60, batchSize: 32, verbose: 0 });
+  assert.ok(h.history.loss[59] < 0.5 * h.history.loss[0], `loss ${h.history.loss[0]} → ${h.history.loss[59]}`);
+  assert.ok(m.evaluate(x, y)[1] > 0.8, `accuracy ${m.evaluate(x, y)[1]}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convnet-dense3-'));
+  try {
+    await m.save(dir);
+    const back = await loadLayersModel(dir);
+    assert.deepEqual(Array.from(back.predict(x).data), Array.from(m.predict(x).data));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('categorical labels (toCategorical) and SGD train too; a non-softmax output uses the clipped cross-entropy', async () => {

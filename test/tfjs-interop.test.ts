@@ -80,6 +80,26 @@ test('a LeNet-like model we save loads in TensorFlow.js and predicts the same (1
   theirs.dispose();
 });
 
+test('a dense layer on rank-3 inputs saves and loads both ways with TensorFlow.js (1e-5)', async () => {
+  await tf.setBackend('cpu');
+  random.seed(23);
+  const X = input({ shape: [5, 4] });
+  let a = layers.dense({ units: 3, activation: 'relu' }).apply(X);
+  a = layers.dense({ units: 2, activation: 'softmax' }).apply(a);
+  const ours = model({ inputs: X, outputs: a });
+  const dir = path.join(tmp, 'dense3');
+  await ours.save(dir);
+  const theirs = await tf.loadLayersModel(fileReader(dir));
+  const x = random.randn(7, 5, 4).astype('float32');
+  const mine = ours.predict(x);
+  assert.deepEqual(mine.shape, [7, 5, 2]);
+  assert.ok(maxDiff(mine.data, tfPredict(theirs, x)) < 1e-5);
+  const again = path.join(tmp, 'dense3-theirs');
+  await theirs.save(fileWriter(again));
+  assert.ok(maxDiff((await loadLayersModel(again)).predict(x).data, mine.data) < 1e-6);
+  theirs.dispose();
+});
+
 test('a LeNet-like model TensorFlow.js builds and saves loads here and predicts the same (1e-5)', async () => {
   await tf.setBackend('cpu');
   // seeded initializers, so the run is the same every time
