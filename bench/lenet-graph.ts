@@ -149,6 +149,14 @@ export async function runLenetBench(): Promise<void> {
     results.push({ engine: 'TensorFlow.js wasm', stepMs: null, inferS: null, note: `unavailable: ${(e as Error).message.split('\n')[0]}` });
   }
   results.push(...benchTorch());
+  // The machine is shared: its speed can drift while the peers run. Ours again at the end shows how much.
+  let drift = '';
+  if (wasmAvailable()) {
+    const again = benchOurs(train, test, 'ours again', 'wasm', INFER);
+    const first = results[0].stepMs!;
+    drift = `ours (2 threads) timed again after the peers: ${again.stepMs!.toFixed(2)} ms/step against ${first.toFixed(2)} at the start ` +
+      `(${again.stepMs! > first ? '+' : ''}${((again.stepMs! / first - 1) * 100).toFixed(0)}%): ratios to peers timed in between carry that much uncertainty`;
+  }
 
   const ours = results[0];
   const epochS = (r: Result) => (r.stepMs === null ? null : (Math.ceil(EPOCH / BATCH) * r.stepMs) / 1000);
@@ -160,6 +168,7 @@ export async function runLenetBench(): Promise<void> {
   console.log(`LeNet-5, float32, MNIST. Epoch = ${Math.ceil(EPOCH / BATCH)} steps of batch ${BATCH}, projected from the timed steps ` +
     `(after ${WARMUP} warm-up steps); inference = ${INFER} test images in batches of ${INFER_BATCH}. Ratios: time / ours (first row).`);
   console.log(formatTable(['engine', 'ms/step', 'epoch s', 'epoch ratio', 'infer 10k s', 'infer ratio', 'note'], rows));
+  if (drift) console.log(drift);
   if (heap.length) console.log(`wasm heap (each run keeps its session's buffers): ${heap.join(', ')}`);
   console.log(`RSS at the end: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB; load average (1 min) ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
 }
