@@ -105,6 +105,12 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     { x: [1, 8, 8, 1], w: [1, 1, 1, 1], strides: [1, 1], padding: 'valid' },
     { x: [1, 6, 21, 1], w: [2, 2, 1, 2], strides: [1, 1], padding: 'valid' },
     { x: [1, 5, 7, 1], w: [3, 3, 1, 8], strides: [1, 1], padding: 'same' },
+    // Two-pass forward rows: 16-pixel tiles of channels 4, 5 with outC 5, then an overlapping 4-pixel
+    // tail; 8-pixel tiles of channels 4, 5 with outC 6 and a tail overlapping the 8-pixel tile;
+    // 16 + 8 pixels with outC 5 and two overlapping tail tiles.
+    { x: [1, 7, 19, 1], w: [3, 4, 1, 5], strides: [1, 1], padding: 'same' },
+    { x: [1, 6, 12, 1], w: [2, 3, 1, 6], strides: [1, 1], padding: 'valid' },
+    { x: [2, 5, 30, 1], w: [3, 3, 1, 5], strides: [1, 1], padding: 'same' },
     // Direct multi-channel filter gradient (conv-filter-grad.ts): LeNet conv2's taps (30 = 10 tiles
     // of 3), tap tails of 1 and 2, a 4-channel tail after 8, windows past the image (framed), strides.
     { x: [2, 9, 8, 6], w: [5, 5, 6, 16], strides: [1, 1], padding: 'valid' },
