@@ -348,10 +348,6 @@ function transposeToPlanes(dy: usize, dyT: usize, outH: i32, outW: i32, outC: i3
   v128.store(dst + 3 * colBytes, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
-
-
-
-
 /**
  * acc[j·2 + c] += Σ over pixels of x[oy, ox + j] · d[c][oy, ox] for j < 5, c < 2: x starts at the
  * frame row of ky and column kx0 of this group; d at the first of 2 dy planes. One input load per
@@ -383,4 +379,3 @@ function accumulateBlock(x: usize, xRowBytes: usize, d: usize, planeBytes: usize
   v128.store(acc, s20, 64); v128.store(acc, s21, 80); v128.store(acc, s30, 96); v128.store(acc, s31, 112);
   v128.store(acc, s40, 128); v128.store(acc, s41, 144);
 }
-
