@@ -12,7 +12,7 @@ import { gemmRows, gemmScratchFloats } from './gemm';
 import { madd } from './simd';
 import { convDirect, directScratchFloats, maxPoolRows } from './conv-direct';
 import { filterGradSingleChannel, filterGradSingleChannelFloats } from './conv-single-channel';
-import { FilterGradGeometry, filterGradDirectApplies, filterGradImage } from './conv-filter-grad';
+import { FilterGradGeometry, filterGradDirectApplies, filterGradImages } from './conv-filter-grad';
 import { copyIntoFrame } from './conv-direct';
 import { inputGradDirect, inputGradDirectApplies, inputGradDirectFloats } from './conv-input-grad';
 
@@ -407,10 +407,17 @@ function filterGradDirect(g: ConvParams, begin: i32, end: i32, scratch: usize): 
   if (!inPlace) memory.fill(frame, 0, (<usize>fh * fw * g.inC) << 2);
   const inImage = <usize>(g.inH * g.inW * g.inC) << 2;
   const outImage = <usize>(g.outH * g.outW * g.outC) << 2;
+  geo.xImageBytes = <i32>inImage;
+  if (inPlace) {
+    // All images in one pass: each tile's sums stay in registers across them.
+    geo.images = end - begin;
+    if (end > begin) filterGradImages(geo, <usize>g.a + <usize>begin * inImage, <usize>g.b + <usize>begin * outImage, partial);
+    return;
+  }
+  geo.images = 1;
   for (let n = begin; n < end; n++) {
-    let xp = <usize>g.a + <usize>n * inImage;
-    if (!inPlace) { copyIntoFrame(xp, g.inH, g.inW, g.inC, frame, fh, fw, g.padTop, g.padLeft); xp = frame; }
-    filterGradImage(geo, xp, <usize>g.b + <usize>n * outImage, partial);
+    copyIntoFrame(<usize>g.a + <usize>n * inImage, g.inH, g.inW, g.inC, frame, fh, fw, g.padTop, g.padLeft);
+    filterGradImages(geo, frame, <usize>g.b + <usize>n * outImage, partial);
   }
 }
 

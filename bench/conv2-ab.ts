@@ -6,7 +6,7 @@
 // A/A runs (baseline = current) read 0.92-1.04 here: count only ratios past that noise. Both are instantiated on the one shared memory and called on the
 // same resident buffers; the kernel wrappers are reused by swapping the runtime's exports.
 // 20 rounds of (20 calls A, 20 calls B); prints median-of-round µs per call and A/B.
-// Run: node dist/bench/conv2-ab.js [fwd|bin|bfil ...] [baseline.wasm]
+// Run: node --no-liftoff dist/bench/conv2-ab.js [fwd|bin|bfil|gemm ...] [baseline.wasm]
 import { readFileSync } from 'node:fs';
 import { convInfo } from '../src/kernels/shape.js';
 import * as wasm from '../src/wasm/kernels.js';
@@ -40,6 +40,11 @@ const calls: Record<string, [string, (o: Out) => void, (o: Out) => Float32Array]
   bin: ['backprop input', (o) => wasm.conv2dBackpropInput(dy, w, info, o.dx), (o) => o.dx],
   bfil: ['backprop filter', (o) => wasm.conv2dBackpropFilter(x, dy, info, o.dw), (o) => o.dw],
 };
+// A reference point for the machine's state: the 256³ GEMM (same code in both modules: an A/A).
+const ga = filled(256 * 256, 19), gb = filled(256 * 256, 23);
+const gemmOut = { a: filled(256 * 256, 1), b: filled(256 * 256, 2) };
+calls.gemm = ['gemm 256³ (GFLOP/s column: ×2.18)', (o) => wasm.matmul(ga, gb, o === outs.a ? gemmOut.a : gemmOut.b, 256, 256, 256, false, false, false),
+  (o) => (o === outs.a ? gemmOut.a : gemmOut.b)];
 const median = (v: number[]) => { const s = [...v].sort((p, q) => p - q); return s[s.length >> 1]; };
 console.log(`variant ${rt.variant}; A = ${basePath}`);
 for (const k of kernels) {
@@ -48,6 +53,10 @@ for (const k of kernels) {
   const ra = result(outs.a), rb = result(outs.b);
   let diff = 0, scale = 0;
   for (let i = 0; i < ra.length; i++) { diff = Math.max(diff, Math.abs(ra[i] - rb[i])); scale = Math.max(scale, Math.abs(ra[i])); }
+  // Warm-up: V8 compiles wasm functions with Liftoff first and tiers hot ones up to TurboFan in the
+  // background, at a moment that differs between the two modules (late on a loaded machine); an A/A
+  // run without this read 0.83 and 1.21. Run with `node --no-liftoff` to compile optimized up front.
+  for (let i = 0; i < 100; i++) { use(baseExports); run(outs.a); use(newExports); run(outs.b); }
   const ta: number[] = [], tb: number[] = [];
   for (let round = 0; round < 20; round++) {
     use(baseExports);

@@ -118,6 +118,11 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     { x: [2, 6, 6, 5], w: [2, 3, 5, 8], strides: [1, 1], padding: 'same' },
     { x: [1, 8, 7, 2], w: [3, 2, 2, 4], strides: [1, 2], padding: 'valid' },
     { x: [1, 6, 7, 3], w: [3, 3, 3, 24], strides: [1, 1], padding: 'same' }, // 16 + 8 channels, odd taps
+    // Tiles summed over several images read in place ('valid'): 12 taps = 5 + 5 + a 2 × 16 tail;
+    // outC 12 (3 × 8 and 1 × 4 tiles); 9 taps = 5 + 4 at stride 2.
+    { x: [3, 8, 9, 4], w: [3, 3, 4, 16], strides: [1, 1], padding: 'valid' },
+    { x: [2, 7, 8, 3], w: [2, 3, 3, 12], strides: [1, 1], padding: 'valid' },
+    { x: [2, 9, 9, 3], w: [3, 3, 3, 8], strides: [2, 2], padding: 'valid' },
     // Direct input gradient (conv-input-grad.ts): 'same' with an even kernel and an odd row (last
     // pixel alone), 30 taps padded to 32, 15 taps padded to 16, batch 3.
     { x: [1, 7, 9, 4], w: [3, 4, 4, 5], strides: [1, 1], padding: 'same' },
