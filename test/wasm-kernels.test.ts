@@ -192,8 +192,15 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
     { x: [1, 7, 7, 6], k: [2, 2], s: [2, 2], padding: 'same' },
     // 2×2/2 with an odd last row and column (no window covers them: they must be zeroed).
     { x: [2, 9, 7, 5], k: [2, 2], s: [2, 2], padding: 'valid' },
+    // 2×2/2 fast paths: c = 6 two output pixels at a time with a one-pixel tail (odd outW) and odd
+    // input sizes; aligned 4-channel blocks (c = 4, 16); overlapping channel tails (c = 5, 7).
+    { x: [2, 6, 10, 6], k: [2, 2], s: [2, 2], padding: 'valid' },
+    { x: [1, 7, 11, 6], k: [2, 2], s: [2, 2], padding: 'valid' },
+    { x: [2, 4, 6, 4], k: [2, 2], s: [2, 2], padding: 'valid' },
+    { x: [1, 6, 5, 7], k: [2, 2], s: [2, 2], padding: 'valid' },
+    { x: [2, 5, 6, 16], k: [2, 2], s: [2, 2], padding: 'valid' },
   ];
-  while (cases.length < 20) {
+  while (cases.length < 25) {
     const padding = r.pick(['same', 'valid'] as const);
     const kh = r.int(1, 4), kw = r.int(1, 4);
     cases.push({
@@ -207,6 +214,9 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
       // Values on a coarse grid so windows have tied maxima; one NaN.
       const x = r.array(xs.reduce((p, v) => p * v)).map((v) => Math.round(v * 3) / 3);
       x[r.int(0, x.length - 1)] = NaN;
+      // Two NaNs side by side in one row (the same channel): the gradient goes to the first.
+      const nanAt = r.int(0, x.length - 1 - xs[3]);
+      x[nanAt] = NaN; x[nanAt + xs[3]] = NaN;
       const ySize = info.batch * info.outH * info.outW * info.channels;
       for (const mode of ['max', 'avg'] as const) {
         const expected = new Float32Array(ySize), y = new Float32Array(ySize);
