@@ -136,8 +136,11 @@ function poolForward(params: usize, begin: i32, end: i32, mode: i32): void {
 /**
  * Max backward for 2×2 stride-2 windows without padding, c >= 4 (LeNet's pools, the fused relu
  * gradient included): the four inputs of a window are loaded once, and each of them is written once
- * (gradient or 0), all at fixed offsets: no loops over the window, no per-element flag tests.
- * Measured (LeNet pool1 grad + relu, 32×28×28×6, 1 thread): see the commit log.
+ * (gradient or 0), at fixed offsets. c = 6 goes two output pixels at a time through aligned vectors
+ * (maxGradPairC6), other channel counts 4 at a time (the tail one overlapping block).
+ * NaNs are checked once per image, not per lane: the fast path's window rule holds without NaN, and
+ * with the relu mask even with NaN (a NaN max is not > 0, so its window gets nothing); an image
+ * holding a NaN without the relu mask is redone by maxPoolBackward2x2NaN.
  */
 function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
   const tiesAll = g.tiesAll != 0, relu = g.reluMask != 0;
@@ -149,6 +152,123 @@ function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
 }
 
 @inline function maxPoolBackward2x2With(g: PoolParams, begin: i32, end: i32, tiesAll: bool, relu: bool): void {
+  const c = g.channels;
+  const inImage = g.inH * g.inW * c;
+  const outImage = g.outH * g.outW * c;
+  const pixel = <usize>c << 2;
+  const rowBytes = <usize>(g.inW * c) << 2;
+  const pairs = c == 6 ? g.outW >> 1 : 0;
+  // An odd last row or column belongs to no window: zero it.
+  const covered = 2 * g.outH == g.inH && 2 * g.outW == g.inW;
+  for (let n = begin; n < end; n++) {
+    const x = <usize>g.aux + ((<usize>n * inImage) << 2);
+    const dx = <usize>g.out + ((<usize>n * inImage) << 2);
+    let dy = <usize>g.x + ((<usize>n * outImage) << 2);
+    if (!covered) memory.fill(dx, 0, <usize>inImage << 2);
+    let nan = i32x4.splat(0);
+    for (let oy = 0; oy < g.outH; oy++) {
+      let at = <usize>(2 * oy) * rowBytes;
+      for (let p = 0; p < pairs; p++) {
+        nan = v128.or(nan, maxGradPairC6(x + at, dx + at, rowBytes, dy, tiesAll, relu));
+        at += 4 * pixel;
+        dy += 2 * pixel;
+      }
+      for (let ox = pairs << 1; ox < g.outW; ox++) {
+        for (let ch = 0; ch < c; ch += 4) {
+          if (ch + 4 > c) ch = c - 4;
+          const o = at + (<usize>ch << 2);
+          nan = v128.or(nan, maxGradBlock(x + o, dx + o, pixel, rowBytes, dy + (<usize>ch << 2), tiesAll, relu));
+        }
+        at += 2 * pixel;
+        dy += pixel;
+      }
+    }
+    if (!relu && v128.any_true(nan)) maxPoolBackward2x2NaN(g, n, n + 1, tiesAll, relu);
+  }
+}
+
+/**
+ * The gradient a window input gets, 4 lanes (channels) at a time, from the window's inputs
+ * tl, tr (top row), bl, br and the output gradient grad; which: 0 = tl, 1 = tr, 2 = bl, 3 = br.
+ * Only the first maximum in row order gets it (every maximum if tiesAll), found as a tournament
+ * without comparing against the max itself: the top row wins if its max >= the bottom's, the left
+ * input if it is >= the right one. Valid for lanes without NaN; with relu, also for NaN lanes.
+ * Called for all four inputs of the same window: the shared terms are computed once (CSE).
+ */
+@inline function maxGradAt(tl: v128, tr: v128, bl: v128, br: v128, grad: v128, which: i32, tiesAll: bool, relu: bool): v128 {
+  const top = f32x4.max(tl, tr), bottom = f32x4.max(bl, br);
+  // With the relu mask the winner must be > 0: that is the window max (a NaN max is not).
+  const dy = relu ? v128.and(grad, f32x4.gt(f32x4.max(top, bottom), f32x4.splat(0))) : grad;
+  const topWins = f32x4.ge(top, bottom);
+  if (which == 0) return v128.and(v128.and(dy, topWins), f32x4.ge(tl, tr));
+  if (which == 2) {
+    const rowDy = tiesAll ? v128.and(dy, f32x4.le(top, bottom)) : v128.andnot(dy, topWins);
+    return v128.and(rowDy, f32x4.ge(bl, br));
+  }
+  if (which == 1) return tiesAll ? v128.and(v128.and(dy, topWins), f32x4.le(tl, tr)) : v128.andnot(v128.and(dy, topWins), f32x4.ge(tl, tr));
+  const rowDy = tiesAll ? v128.and(dy, f32x4.le(top, bottom)) : v128.andnot(dy, topWins);
+  return tiesAll ? v128.and(rowDy, f32x4.le(bl, br)) : v128.andnot(rowDy, f32x4.ge(bl, br));
+}
+
+/** Lanes whose window max is NaN (all false with relu: the caller needs no NaN check then). */
+@inline function nanWindows(tl: v128, tr: v128, bl: v128, br: v128, relu: bool): v128 {
+  if (relu) return i32x4.splat(0);
+  const best = f32x4.max(f32x4.max(tl, tr), f32x4.max(bl, br));
+  return f32x4.ne(best, best);
+}
+
+/** One 4-channel block of a window: x and dx at its top-left input, dy at its output. */
+@inline function maxGradBlock(x: usize, dx: usize, pixel: usize, rowBytes: usize, dy: usize, tiesAll: bool, relu: bool): v128 {
+  const tl = v128.load(x), tr = v128.load(x + pixel), bl = v128.load(x + rowBytes), br = v128.load(x + rowBytes + pixel);
+  const grad = v128.load(dy);
+  v128.store(dx, maxGradAt(tl, tr, bl, br, grad, 0, tiesAll, relu));
+  v128.store(dx + pixel, maxGradAt(tl, tr, bl, br, grad, 1, tiesAll, relu));
+  v128.store(dx + rowBytes, maxGradAt(tl, tr, bl, br, grad, 2, tiesAll, relu));
+  v128.store(dx + rowBytes + pixel, maxGradAt(tl, tr, bl, br, grad, 3, tiesAll, relu));
+  return nanWindows(tl, tr, bl, br, relu);
+}
+
+/**
+ * Two output pixels of a 6-channel 2×2/2 max backward (see maxPool2x2PairC6 for the lanes): each row's
+ * 6 vectors are loaded once, rearranged by shuffles into the output pixels' lanes (3 blocks of
+ * window inputs tl, tr, bl, br), routed there, and the results shuffled back for 6 stores a row.
+ */
+@inline function maxGradPairC6(x: usize, dx: usize, rowBytes: usize, dy: usize, tiesAll: bool, relu: bool): v128 {
+  let a = v128.load(x), b = v128.load(x, 16), c = v128.load(x, 32), d = v128.load(x, 48), e = v128.load(x, 64), f = v128.load(x, 80);
+  const tl0 = a, tl1 = v128.shuffle<f32>(b, d, 0, 1, 4, 5), tl2 = v128.shuffle<f32>(d, e, 2, 3, 4, 5);
+  const tr0 = v128.shuffle<f32>(b, c, 2, 3, 4, 5), tr1 = v128.shuffle<f32>(c, e, 2, 3, 6, 7), tr2 = f;
+  const xb = x + rowBytes;
+  a = v128.load(xb); b = v128.load(xb, 16); c = v128.load(xb, 32); d = v128.load(xb, 48); e = v128.load(xb, 64); f = v128.load(xb, 80);
+  const bl0 = a, bl1 = v128.shuffle<f32>(b, d, 0, 1, 4, 5), bl2 = v128.shuffle<f32>(d, e, 2, 3, 4, 5);
+  const br0 = v128.shuffle<f32>(b, c, 2, 3, 4, 5), br1 = v128.shuffle<f32>(c, e, 2, 3, 6, 7), br2 = f;
+  const g0 = v128.load(dy), g1 = v128.load(dy, 16), g2 = v128.load(dy, 32);
+  // Top row: left inputs tl0..2, right inputs tr0..2, back to pixel order.
+  let l0 = maxGradAt(tl0, tr0, bl0, br0, g0, 0, tiesAll, relu), r0 = maxGradAt(tl0, tr0, bl0, br0, g0, 1, tiesAll, relu);
+  let l1 = maxGradAt(tl1, tr1, bl1, br1, g1, 0, tiesAll, relu), r1 = maxGradAt(tl1, tr1, bl1, br1, g1, 1, tiesAll, relu);
+  let l2 = maxGradAt(tl2, tr2, bl2, br2, g2, 0, tiesAll, relu), r2 = maxGradAt(tl2, tr2, bl2, br2, g2, 1, tiesAll, relu);
+  storeRowC6(dx, l0, l1, l2, r0, r1, r2);
+  l0 = maxGradAt(tl0, tr0, bl0, br0, g0, 2, tiesAll, relu); r0 = maxGradAt(tl0, tr0, bl0, br0, g0, 3, tiesAll, relu);
+  l1 = maxGradAt(tl1, tr1, bl1, br1, g1, 2, tiesAll, relu); r1 = maxGradAt(tl1, tr1, bl1, br1, g1, 3, tiesAll, relu);
+  l2 = maxGradAt(tl2, tr2, bl2, br2, g2, 2, tiesAll, relu); r2 = maxGradAt(tl2, tr2, bl2, br2, g2, 3, tiesAll, relu);
+  storeRowC6(dx + rowBytes, l0, l1, l2, r0, r1, r2);
+  return v128.or(v128.or(nanWindows(tl0, tr0, bl0, br0, relu), nanWindows(tl1, tr1, bl1, br1, relu)), nanWindows(tl2, tr2, bl2, br2, relu));
+}
+
+/** Inverse of the rearrangement in maxGradPairC6: left/right inputs in output lanes → 4 pixels of 6 channels. */
+@inline function storeRowC6(at: usize, l0: v128, l1: v128, l2: v128, r0: v128, r1: v128, r2: v128): void {
+  v128.store(at, l0);
+  v128.store(at, v128.shuffle<f32>(l1, r0, 0, 1, 4, 5), 16);
+  v128.store(at, v128.shuffle<f32>(r0, r1, 2, 3, 4, 5), 32);
+  v128.store(at, v128.shuffle<f32>(l1, l2, 2, 3, 4, 5), 48);
+  v128.store(at, v128.shuffle<f32>(l2, r1, 2, 3, 6, 7), 64);
+  v128.store(at, r2, 80);
+}
+
+/**
+ * The same for images holding a NaN (without the relu mask): every lane carries the NaN rule (a NaN
+ * window max sends the gradient to the NaN inputs, the first of them unless tiesAll).
+ */
+function maxPoolBackward2x2NaN(g: PoolParams, begin: i32, end: i32, tiesAll: bool, relu: bool): void {
   const c = g.channels;
   const inImage = g.inH * g.inW * c;
   const outImage = g.outH * g.outW * c;
