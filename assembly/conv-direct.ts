@@ -10,6 +10,7 @@
 // the filter flipped and its channel axes swapped: only the packing differs.
 import { madd } from './simd';
 import { rowSingleChannel, SINGLE_CHANNEL_MAX_OUT } from './conv-single-channel';
+import { maxPool2x2PairC6 } from './pool';
 
 /** Geometry of one direct convolution over padded images. */
 @unmanaged
@@ -232,17 +233,24 @@ export function convDirectImagePooled(g: DirectGeometry, xp: usize, packed: usiz
   }
 }
 
-/** out[px, c] = max of the 2×2 window at (2px) of two rows [width, c] `rowBytes` apart. */
+/**
+ * out[px, c] = max of the 2×2 window at (2px) of two rows [width, c] `rowBytes` apart. c = 6 (LeNet's
+ * conv1) goes two pooled pixels at a time through pool.ts's aligned-vector kernel; c >= 4 takes its
+ * channel tail as one overlapping 4-lane block (f32 max on scalars is a long NaN-aware sequence).
+ */
 export function maxPoolRows(top: usize, rowBytes: usize, out: usize, pw: i32, c: i32): void {
   const pixel = <usize>c << 2;
-  for (let px = 0; px < pw; px++) {
+  let px = 0;
+  if (c == 6) {
+    for (; px + 2 <= pw; px += 2) maxPool2x2PairC6(top + <usize>(2 * px) * pixel, rowBytes, out + <usize>px * pixel);
+  }
+  for (; px < pw; px++) {
     const at = top + <usize>(2 * px) * pixel;
     let ch = 0;
-    for (; ch + 4 <= c; ch += 4) {
-      const o = <usize>ch << 2;
-      const m = f32x4.max(f32x4.max(v128.load(at + o), v128.load(at + pixel + o)),
-        f32x4.max(v128.load(at + rowBytes + o), v128.load(at + rowBytes + pixel + o)));
-      v128.store(out + <usize>px * pixel + o, m);
+    for (; ch + 4 <= c; ch += 4) maxPoolBlock(at + (<usize>ch << 2), rowBytes, pixel, out + <usize>px * pixel + (<usize>ch << 2));
+    if (ch < c && c >= 4) {
+      maxPoolBlock(at + (<usize>(c - 4) << 2), rowBytes, pixel, out + <usize>px * pixel + (<usize>(c - 4) << 2));
+      ch = c;
     }
     for (; ch < c; ch++) {
       const o = <usize>ch << 2;
@@ -250,6 +258,12 @@ export function maxPoolRows(top: usize, rowBytes: usize, out: usize, pw: i32, c:
       store<f32>(out + <usize>px * pixel + o, m);
     }
   }
+}
+
+/** 4 channels of one 2×2 window: `at` its top-left input, inputs `pixel` and `rowBytes` apart. */
+@inline function maxPoolBlock(at: usize, rowBytes: usize, pixel: usize, out: usize): void {
+  const top = f32x4.max(v128.load(at), v128.load(at + pixel));
+  v128.store(out, f32x4.max(top, f32x4.max(v128.load(at + rowBytes), v128.load(at + rowBytes + pixel))));
 }
 
 /** Floats of scratch one thread needs: geometry block, packed filter + bias, one padded image, two output rows. */

@@ -87,7 +87,7 @@ function maxPool2x2(g: PoolParams, begin: i32, end: i32): void {
  * the column max is taken on them directly, then the two columns of each window are paired up by
  * lane shuffles (two-source 32-bit patterns: one shufps/punpck each on x64).
  */
-@inline function maxPool2x2PairC6(at: usize, rowBytes: usize, y: usize): void {
+@inline export function maxPool2x2PairC6(at: usize, rowBytes: usize, y: usize): void {
   const bot = at + rowBytes;
   const a = f32x4.max(v128.load(at), v128.load(bot));
   const b = f32x4.max(v128.load(at, 16), v128.load(bot, 16));

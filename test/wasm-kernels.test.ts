@@ -245,6 +245,36 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
   });
 });
 
+test('conv + bias + relu with a fused 2×2/2 max pool matches conv, relu and pool of the reference', { skip }, async () => {
+  const r = rng(13);
+  // The pooling of two conv rows at a time: c = 6 two pooled pixels at a time with an odd pooled
+  // width; overlapping channel tails (5, 7); scalar channels (3); whole blocks (16, 20); odd sides.
+  const cases: { x: number[]; w: number[]; padding: Padding }[] = [
+    { x: [2, 10, 22, 1], w: [5, 5, 1, 6], padding: 'same' },
+    { x: [1, 9, 9, 3], w: [3, 3, 3, 6], padding: 'valid' },
+    { x: [2, 8, 12, 2], w: [3, 3, 2, 5], padding: 'same' },
+    { x: [1, 8, 8, 2], w: [2, 2, 2, 7], padding: 'valid' },
+    { x: [1, 6, 6, 2], w: [3, 3, 2, 3], padding: 'same' },
+    { x: [2, 14, 14, 6], w: [5, 5, 6, 16], padding: 'valid' },
+    { x: [1, 11, 9, 3], w: [3, 3, 3, 20], padding: 'valid' },
+  ];
+  await withThreads((threads) => {
+    for (const { x: xs, w: ws, padding } of cases) {
+      const info = convInfo(xs, ws, [1, 1], padding);
+      const label = `x=${xs} w=${ws} ${padding} threads=${threads}`;
+      const x = r.array(xs.reduce((p, v) => p * v)), w = r.array(ws.reduce((p, v) => p * v)), bias = r.array(info.outC);
+      const conv = new Float32Array(info.batch * info.outH * info.outW * info.outC);
+      conv2dForwardReference(x, w, bias, info, conv);
+      const pool = poolInfo([info.batch, info.outH, info.outW, info.outC], [2, 2], [2, 2], 'valid');
+      const expected = new Float32Array(info.batch * pool.outH * pool.outW * info.outC);
+      maxPoolForwardReference(conv.map((v) => Math.max(v, 0)), pool, expected);
+      const y = r.array(expected.length);
+      wasm.conv2dForward(x, w, bias, info, y, true, true);
+      assertClose(y, expected, `fused conv+pool ${label}`);
+    }
+  });
+});
+
 test('relu, relu grad, softmax cross-entropy and Adam match naive loops', { skip }, async () => {
   const r = rng(7);
   await withThreads((threads) => {
