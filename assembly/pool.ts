@@ -161,9 +161,9 @@ function poolForward(params: usize, begin: i32, end: i32, mode: i32): void {
  * gradient included): the four inputs of a window are loaded once, and each of them is written once
  * (gradient or 0), at fixed offsets. c = 6 goes two output pixels at a time through aligned vectors
  * (maxGradPairC6), other channel counts 4 at a time (the tail one overlapping block).
- * NaNs are checked once per image, not per lane: the fast path's window rule holds without NaN, and
- * with the relu mask even with NaN (a NaN max is not > 0, so its window gets nothing); an image
- * holding a NaN without the relu mask is redone by maxPoolBackward2x2NaN.
+ * NaNs are checked once per image, not per lane: the fast path's window rule holds without NaN (its
+ * maxima are f32x4.pmax, one maxps on x64, where f32x4.max's NaN and ±0 rules cost ~8 instructions;
+ * pmax may drop a NaN), and an image holding a NaN is redone by maxPoolBackward2x2NaN.
  */
 function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
   const tiesAll = g.tiesAll != 0, relu = g.reluMask != 0;
@@ -206,7 +206,7 @@ function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
         dy += pixel;
       }
     }
-    if (!relu && v128.any_true(nan)) maxPoolBackward2x2NaN(g, n, n + 1, tiesAll, relu);
+    if (v128.any_true(nan)) maxPoolBackward2x2NaN(g, n, n + 1, tiesAll, relu);
   }
 }
 
@@ -215,13 +215,13 @@ function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
  * tl, tr (top row), bl, br and the output gradient grad; which: 0 = tl, 1 = tr, 2 = bl, 3 = br.
  * Only the first maximum in row order gets it (every maximum if tiesAll), found as a tournament
  * without comparing against the max itself: the top row wins if its max >= the bottom's, the left
- * input if it is >= the right one. Valid for lanes without NaN; with relu, also for NaN lanes.
+ * input if it is >= the right one. Valid for lanes without NaN (the caller checks them apart).
  * Called for all four inputs of the same window: the shared terms are computed once (CSE).
  */
 @inline function maxGradAt(tl: v128, tr: v128, bl: v128, br: v128, grad: v128, which: i32, tiesAll: bool, relu: bool): v128 {
-  const top = f32x4.max(tl, tr), bottom = f32x4.max(bl, br);
-  // With the relu mask the winner must be > 0: that is the window max (a NaN max is not).
-  const dy = relu ? v128.and(grad, f32x4.gt(f32x4.max(top, bottom), f32x4.splat(0))) : grad;
+  const top = f32x4.pmax(tl, tr), bottom = f32x4.pmax(bl, br);
+  // With the relu mask the winner must be > 0: that is the window max.
+  const dy = relu ? v128.and(grad, f32x4.gt(f32x4.pmax(top, bottom), f32x4.splat(0))) : grad;
   const topWins = f32x4.ge(top, bottom);
   if (which == 0) return v128.and(v128.and(dy, topWins), f32x4.ge(tl, tr));
   if (which == 2) {
@@ -233,11 +233,13 @@ function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
   return tiesAll ? v128.and(rowDy, f32x4.le(bl, br)) : v128.andnot(rowDy, f32x4.ge(bl, br));
 }
 
-/** Lanes whose window max is NaN (all false with relu: the caller needs no NaN check then). */
-@inline function nanWindows(tl: v128, tr: v128, bl: v128, br: v128, relu: bool): v128 {
-  if (relu) return i32x4.splat(0);
-  const best = f32x4.max(f32x4.max(tl, tr), f32x4.max(bl, br));
-  return f32x4.ne(best, best);
+/**
+ * Lanes whose window holds a NaN (as a NaN sum: 3 adds and a compare instead of 4 self-compares and
+ * 3 ors; +inf and -inf in one window also flag it, which only sends it to the exact path).
+ */
+@inline function nanWindows(tl: v128, tr: v128, bl: v128, br: v128): v128 {
+  const sum = f32x4.add(f32x4.add(tl, tr), f32x4.add(bl, br));
+  return f32x4.ne(sum, sum);
 }
 
 /** One 4-channel block of a window: x and dx at its top-left input, dy at its output. */
@@ -248,7 +250,7 @@ function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
   v128.store(dx + pixel, maxGradAt(tl, tr, bl, br, grad, 1, tiesAll, relu));
   v128.store(dx + rowBytes, maxGradAt(tl, tr, bl, br, grad, 2, tiesAll, relu));
   v128.store(dx + rowBytes + pixel, maxGradAt(tl, tr, bl, br, grad, 3, tiesAll, relu));
-  return nanWindows(tl, tr, bl, br, relu);
+  return nanWindows(tl, tr, bl, br);
 }
 
 /**
@@ -274,7 +276,7 @@ function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
   l1 = maxGradAt(tl1, tr1, bl1, br1, g1, 2, tiesAll, relu); r1 = maxGradAt(tl1, tr1, bl1, br1, g1, 3, tiesAll, relu);
   l2 = maxGradAt(tl2, tr2, bl2, br2, g2, 2, tiesAll, relu); r2 = maxGradAt(tl2, tr2, bl2, br2, g2, 3, tiesAll, relu);
   storeRowC6(dx + rowBytes, l0, l1, l2, r0, r1, r2);
-  return v128.or(v128.or(nanWindows(tl0, tr0, bl0, br0, relu), nanWindows(tl1, tr1, bl1, br1, relu)), nanWindows(tl2, tr2, bl2, br2, relu));
+  return v128.or(v128.or(nanWindows(tl0, tr0, bl0, br0), nanWindows(tl1, tr1, bl1, br1)), nanWindows(tl2, tr2, bl2, br2));
 }
 
 /** Inverse of the rearrangement in maxGradPairC6: left/right inputs in output lanes → 4 pixels of 6 channels. */
@@ -288,7 +290,7 @@ function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
 }
 
 /**
- * The same for images holding a NaN (without the relu mask): every lane carries the NaN rule (a NaN
+ * The same for images holding a NaN: every lane carries the NaN rule (a NaN
  * window max sends the gradient to the NaN inputs, the first of them unless tiesAll).
  */
 function maxPoolBackward2x2NaN(g: PoolParams, begin: i32, end: i32, tiesAll: bool, relu: bool): void {
