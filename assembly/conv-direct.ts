@@ -242,7 +242,7 @@ export function maxPoolRows(top: usize, rowBytes: usize, out: usize, pw: i32, c:
   const pixel = <usize>c << 2;
   let px = 0;
   if (c == 6) {
-    for (; px + 2 <= pw; px += 2) maxPool2x2PairC6(top + <usize>(2 * px) * pixel, rowBytes, out + <usize>px * pixel);
+    for (; px + 2 <= pw; px += 2) maxPool2x2PairC6(top + <usize>(2 * px) * pixel, rowBytes, out + <usize>px * pixel, true);
   }
   for (; px < pw; px++) {
     const at = top + <usize>(2 * px) * pixel;

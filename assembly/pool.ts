@@ -20,62 +20,77 @@ class PoolParams {
 /**
  * Max pooling 2×2, stride 2, no padding, c >= 4 (LeNet's pools): the four inputs of a window are
  * loaded without any clipping arithmetic. c = 6 (LeNet's pool1) goes two output pixels at a time
- * through aligned vectors (maxPool2x2PairC6); other channel counts go 4 at a time, the channel tail
- * as one overlapping block.
+ * through aligned vectors (maxPool2x2PairC6); other channel counts go 4 at a time (two blocks per
+ * step where c is a multiple of 8), the channel tail as one overlapping block.
+ * Each image is pooled with f32x4.pmax (one maxps on x64; f32x4.max's NaN and ±0 rules cost ~8
+ * instructions in V8) while its windows' sums are checked for NaN; pmax may drop a NaN, so an
+ * image holding one is pooled again with f32x4.max.
  */
 function maxPool2x2(g: PoolParams, begin: i32, end: i32): void {
+  for (let n = begin; n < end; n++) {
+    if (v128.any_true(maxPool2x2Image(g, n, false))) maxPool2x2Image(g, n, true);
+  }
+}
+
+/** Window max of a and b: exact = f32x4.max (NaN wins), otherwise pmax (b only where a < b). */
+@inline function vmax(a: v128, b: v128, exact: bool): v128 {
+  return exact ? f32x4.max(a, b) : f32x4.pmax(a, b);
+}
+
+/** Lanes where a + b + c + d is NaN (a NaN among them, or +inf and -inf); none if exact. */
+@inline function nanSum(a: v128, b: v128, c: v128, d: v128, exact: bool): v128 {
+  if (exact) return i32x4.splat(0);
+  const sum = f32x4.add(f32x4.add(a, b), f32x4.add(c, d));
+  return f32x4.ne(sum, sum);
+}
+
+/** One 4-channel block: `at` the window's top-left input, y its output; returns nanSum's lanes. */
+@inline function maxPoolBlock(at: usize, pixel: usize, rowBytes: usize, y: usize, exact: bool): v128 {
+  const tl = v128.load(at), tr = v128.load(at + pixel), bl = v128.load(at + rowBytes), br = v128.load(at + rowBytes + pixel);
+  v128.store(y, vmax(vmax(tl, tr, exact), vmax(bl, br, exact), exact));
+  return nanSum(tl, tr, bl, br, exact);
+}
+
+/** Image n of maxPool2x2; returns lanes flagged by nanSum (none if exact). */
+@inline function maxPool2x2Image(g: PoolParams, n: i32, exact: bool): v128 {
   const c = g.channels;
-  const inImage = g.inH * g.inW * c;
-  const outImage = g.outH * g.outW * c;
   const pixel = <usize>c << 2;
   const rowBytes = <usize>(g.inW * c) << 2;
   const pairs = c == 6 ? g.outW >> 1 : 0;
-  for (let n = begin; n < end; n++) {
-    const x = <usize>g.x + ((<usize>n * inImage) << 2);
-    let y = <usize>g.out + ((<usize>n * outImage) << 2);
-    for (let oy = 0; oy < g.outH; oy++) {
-      let src = x + <usize>(2 * oy) * rowBytes;
-      for (let p = 0; p < pairs; p++) {
-        maxPool2x2PairC6(src, rowBytes, y);
-        src += 4 * pixel;
-        y += 2 * pixel;
-      }
-      if ((c & 3) == 0) {
-        // Whole 4-channel blocks: no tail test.
-        for (let ox = 0; ox < g.outW; ox++) {
-          let o: usize = 0;
-          // Two blocks per step where c is a multiple of 8 (16: LeNet's pool2).
-          for (; o + 32 <= pixel; o += 32) {
-            const at = src + o, bt = at + rowBytes;
-            const m0 = f32x4.max(f32x4.max(v128.load(at), v128.load(at + pixel)), f32x4.max(v128.load(bt), v128.load(bt + pixel)));
-            const m1 = f32x4.max(f32x4.max(v128.load(at, 16), v128.load(at + pixel, 16)), f32x4.max(v128.load(bt, 16), v128.load(bt + pixel, 16)));
-            v128.store(y + o, m0);
-            v128.store(y + o, m1, 16);
-          }
-          if (o < pixel) {
-            const at = src + o;
-            const top = f32x4.max(v128.load(at), v128.load(at + pixel));
-            const bottom = f32x4.max(v128.load(at + rowBytes), v128.load(at + rowBytes + pixel));
-            v128.store(y + o, f32x4.max(top, bottom));
-          }
-          src += 2 * pixel;
-          y += pixel;
+  const x = <usize>g.x + ((<usize>n * (g.inH * g.inW * c)) << 2);
+  let y = <usize>g.out + ((<usize>n * (g.outH * g.outW * c)) << 2);
+  let nan = i32x4.splat(0);
+  for (let oy = 0; oy < g.outH; oy++) {
+    let src = x + <usize>(2 * oy) * rowBytes;
+    for (let p = 0; p < pairs; p++) {
+      nan = v128.or(nan, maxPool2x2PairC6(src, rowBytes, y, exact));
+      src += 4 * pixel;
+      y += 2 * pixel;
+    }
+    if ((c & 3) == 0) {
+      // Whole 4-channel blocks: no tail test.
+      for (let ox = 0; ox < g.outW; ox++) {
+        let o: usize = 0;
+        for (; o + 32 <= pixel; o += 32) {
+          nan = v128.or(nan, maxPoolBlock(src + o, pixel, rowBytes, y + o, exact));
+          nan = v128.or(nan, maxPoolBlock(src + o + 16, pixel, rowBytes, y + o + 16, exact));
         }
-        continue;
-      }
-      for (let ox = pairs << 1; ox < g.outW; ox++) {
-        for (let ch = 0; ch < c; ch += 4) {
-          if (ch + 4 > c) ch = c - 4;
-          const at = src + (<usize>ch << 2);
-          const top = f32x4.max(v128.load(at), v128.load(at + pixel));
-          const bottom = f32x4.max(v128.load(at + rowBytes), v128.load(at + rowBytes + pixel));
-          v128.store(y + (<usize>ch << 2), f32x4.max(top, bottom));
-        }
+        if (o < pixel) nan = v128.or(nan, maxPoolBlock(src + o, pixel, rowBytes, y + o, exact));
         src += 2 * pixel;
         y += pixel;
       }
+      continue;
+    }
+    for (let ox = pairs << 1; ox < g.outW; ox++) {
+      for (let ch = 0; ch < c; ch += 4) {
+        if (ch + 4 > c) ch = c - 4;
+        nan = v128.or(nan, maxPoolBlock(src + (<usize>ch << 2), pixel, rowBytes, y + (<usize>ch << 2), exact));
+      }
+      src += 2 * pixel;
+      y += pixel;
     }
   }
+  return nan;
 }
 
 /**
@@ -86,22 +101,25 @@ function maxPool2x2(g: PoolParams, begin: i32, end: i32): void {
  * a = p0[0..3], b = p0[4,5] p1[0,1], c = p1[2..5], d = p2[0..3], e = p2[4,5] p3[0,1], f = p3[2..5];
  * the column max is taken on them directly, then the two columns of each window are paired up by
  * lane shuffles (two-source 32-bit patterns: one shufps/punpck each on x64).
+ * exact: f32x4.max; otherwise pmax, and the result flags lanes whose inputs may hold a NaN.
  */
-@inline export function maxPool2x2PairC6(at: usize, rowBytes: usize, y: usize): void {
+@inline export function maxPool2x2PairC6(at: usize, rowBytes: usize, y: usize, exact: bool): v128 {
   const bot = at + rowBytes;
-  const a = f32x4.max(v128.load(at), v128.load(bot));
-  const b = f32x4.max(v128.load(at, 16), v128.load(bot, 16));
-  const c = f32x4.max(v128.load(at, 32), v128.load(bot, 32));
-  const d = f32x4.max(v128.load(at, 48), v128.load(bot, 48));
-  const e = f32x4.max(v128.load(at, 64), v128.load(bot, 64));
-  const f = f32x4.max(v128.load(at, 80), v128.load(bot, 80));
-  const q0 = f32x4.max(a, v128.shuffle<f32>(b, c, 2, 3, 4, 5)); // output pixel 0, channels 0..3
-  const q1 = f32x4.max(d, v128.shuffle<f32>(e, f, 2, 3, 4, 5)); // output pixel 1, channels 0..3
+  const ta = v128.load(at), tb = v128.load(at, 16), tc = v128.load(at, 32), td = v128.load(at, 48), te = v128.load(at, 64), tf = v128.load(at, 80);
+  const ba = v128.load(bot), bb = v128.load(bot, 16), bc = v128.load(bot, 32), bd = v128.load(bot, 48), be = v128.load(bot, 64), bf = v128.load(bot, 80);
+  const a = vmax(ta, ba, exact), b = vmax(tb, bb, exact), c = vmax(tc, bc, exact);
+  const d = vmax(td, bd, exact), e = vmax(te, be, exact), f = vmax(tf, bf, exact);
+  const q0 = vmax(a, v128.shuffle<f32>(b, c, 2, 3, 4, 5), exact); // output pixel 0, channels 0..3
+  const q1 = vmax(d, v128.shuffle<f32>(e, f, 2, 3, 4, 5), exact); // output pixel 1, channels 0..3
   // Channels 4, 5 of both output pixels.
-  const hi = f32x4.max(v128.shuffle<f32>(b, e, 0, 1, 4, 5), v128.shuffle<f32>(c, f, 2, 3, 6, 7));
+  const hi = vmax(v128.shuffle<f32>(b, e, 0, 1, 4, 5), v128.shuffle<f32>(c, f, 2, 3, 6, 7), exact);
   v128.store(y, q0);
   v128.store(y, v128.shuffle<f32>(hi, q1, 0, 1, 4, 5), 16);
   v128.store(y, v128.shuffle<f32>(q1, hi, 2, 3, 6, 7), 32);
+  if (exact) return i32x4.splat(0);
+  // Any NaN among the 12 vectors makes its lane of this sum NaN.
+  const sum = f32x4.add(f32x4.add(f32x4.add(ta, ba), f32x4.add(tb, bb)), f32x4.add(f32x4.add(tc, bc), f32x4.add(td, bd)));
+  return nanSum(sum, f32x4.add(te, be), tf, bf, false);
 }
 
 /** Pool entry: images [begin, end); mode 0 = max, 1 = avg. */
