@@ -10,7 +10,7 @@
 // the filter flipped and its channel axes swapped: only the packing differs.
 import { madd } from './simd';
 import { rowSingleChannel, SINGLE_CHANNEL_MAX_OUT } from './conv-single-channel';
-import { maxPool2x2PairC6 } from './pool';
+import { maxPool2x2RowExact, maxPool2x2RowFast } from './pool';
 
 /** Geometry of one direct convolution over padded images. */
 @unmanaged
@@ -234,36 +234,24 @@ export function convDirectImagePooled(g: DirectGeometry, xp: usize, packed: usiz
 }
 
 /**
- * out[px, c] = max of the 2×2 window at (2px) of two rows [width, c] `rowBytes` apart. c = 6 (LeNet's
- * conv1) goes two pooled pixels at a time through pool.ts's aligned-vector kernel; c >= 4 takes its
- * channel tail as one overlapping 4-lane block (f32 max on scalars is a long NaN-aware sequence).
+ * out[px, c] = max of the 2×2 window at (2px) of two rows [width, c] `rowBytes` apart. c >= 4 goes
+ * through pool.ts's row kernel (pmax, then f32x4.max again if the rows hold a NaN); fewer channels
+ * one at a time.
  */
 export function maxPoolRows(top: usize, rowBytes: usize, out: usize, pw: i32, c: i32): void {
-  const pixel = <usize>c << 2;
-  let px = 0;
-  if (c == 6) {
-    for (; px + 2 <= pw; px += 2) maxPool2x2PairC6(top + <usize>(2 * px) * pixel, rowBytes, out + <usize>px * pixel, true);
+  if (c >= 4) {
+    if (v128.any_true(maxPool2x2RowFast(top, rowBytes, out, pw, c))) maxPool2x2RowExact(top, rowBytes, out, pw, c);
+    return;
   }
-  for (; px < pw; px++) {
+  const pixel = <usize>c << 2;
+  for (let px = 0; px < pw; px++) {
     const at = top + <usize>(2 * px) * pixel;
-    let ch = 0;
-    for (; ch + 4 <= c; ch += 4) maxPoolBlock(at + (<usize>ch << 2), rowBytes, pixel, out + <usize>px * pixel + (<usize>ch << 2));
-    if (ch < c && c >= 4) {
-      maxPoolBlock(at + (<usize>(c - 4) << 2), rowBytes, pixel, out + <usize>px * pixel + (<usize>(c - 4) << 2));
-      ch = c;
-    }
-    for (; ch < c; ch++) {
+    for (let ch = 0; ch < c; ch++) {
       const o = <usize>ch << 2;
       const m = max(max(load<f32>(at + o), load<f32>(at + pixel + o)), max(load<f32>(at + rowBytes + o), load<f32>(at + rowBytes + pixel + o)));
       store<f32>(out + <usize>px * pixel + o, m);
     }
   }
-}
-
-/** 4 channels of one 2×2 window: `at` its top-left input, inputs `pixel` and `rowBytes` apart. */
-@inline function maxPoolBlock(at: usize, rowBytes: usize, pixel: usize, out: usize): void {
-  const top = f32x4.max(v128.load(at), v128.load(at + pixel));
-  v128.store(out, f32x4.max(top, f32x4.max(v128.load(at + rowBytes), v128.load(at + rowBytes + pixel))));
 }
 
 /** Floats of scratch one thread needs: geometry block, packed filter + bias, one padded image, two output rows. */

@@ -54,13 +54,28 @@ function maxPool2x2(g: PoolParams, begin: i32, end: i32): void {
 /** Image n of maxPool2x2; returns lanes flagged by nanSum (none if exact). */
 @inline function maxPool2x2Image(g: PoolParams, n: i32, exact: bool): v128 {
   const c = g.channels;
-  const pixel = <usize>c << 2;
-  const rowBytes = <usize>(g.inW * c) << 2;
-  const pairs = c == 6 ? g.outW >> 1 : 0;
   const x = <usize>g.x + ((<usize>n * (g.inH * g.inW * c)) << 2);
-  let y = <usize>g.out + ((<usize>n * (g.outH * g.outW * c)) << 2);
+  const y = <usize>g.out + ((<usize>n * (g.outH * g.outW * c)) << 2);
+  return maxPool2x2Rows(x, <usize>(g.inW * c) << 2, y, g.outH, g.outW, c, exact);
+}
+
+/** maxPool2x2Rows for the fused conv + pool inference path (conv-direct.ts maxPoolRows): one row each. */
+export function maxPool2x2RowFast(src: usize, rowBytes: usize, y: usize, outW: i32, c: i32): v128 {
+  return maxPool2x2Rows(src, rowBytes, y, 1, outW, c, false);
+}
+export function maxPool2x2RowExact(src: usize, rowBytes: usize, y: usize, outW: i32, c: i32): void {
+  maxPool2x2Rows(src, rowBytes, y, 1, outW, c, true);
+}
+
+/**
+ * outH rows of 2×2/2 windows, c >= 4: src the first input row (input rows `rowBytes` apart), y the
+ * first of outH output rows of outW pixels (contiguous). Returns lanes flagged by nanSum (none if exact).
+ */
+@inline function maxPool2x2Rows(x: usize, rowBytes: usize, y: usize, outH: i32, outW: i32, c: i32, exact: bool): v128 {
+  const pixel = <usize>c << 2;
+  const pairs = c == 6 ? outW >> 1 : 0;
   let nan = i32x4.splat(0);
-  for (let oy = 0; oy < g.outH; oy++) {
+  for (let oy = 0; oy < outH; oy++) {
     let src = x + <usize>(2 * oy) * rowBytes;
     for (let p = 0; p < pairs; p++) {
       nan = v128.or(nan, maxPool2x2PairC6(src, rowBytes, y, exact));
@@ -69,7 +84,7 @@ function maxPool2x2(g: PoolParams, begin: i32, end: i32): void {
     }
     if ((c & 3) == 0) {
       // Whole 4-channel blocks: no tail test.
-      for (let ox = 0; ox < g.outW; ox++) {
+      for (let ox = 0; ox < outW; ox++) {
         let o: usize = 0;
         for (; o + 32 <= pixel; o += 32) {
           nan = v128.or(nan, maxPoolBlock(src + o, pixel, rowBytes, y + o, exact));
@@ -81,7 +96,7 @@ function maxPool2x2(g: PoolParams, begin: i32, end: i32): void {
       }
       continue;
     }
-    for (let ox = pairs << 1; ox < g.outW; ox++) {
+    for (let ox = pairs << 1; ox < outW; ox++) {
       for (let ch = 0; ch < c; ch += 4) {
         if (ch + 4 > c) ch = c - 4;
         nan = v128.or(nan, maxPoolBlock(src + (<usize>ch << 2), pixel, rowBytes, y + (<usize>ch << 2), exact));
@@ -103,7 +118,7 @@ function maxPool2x2(g: PoolParams, begin: i32, end: i32): void {
  * lane shuffles (two-source 32-bit patterns: one shufps/punpck each on x64).
  * exact: f32x4.max; otherwise pmax, and the result flags lanes whose inputs may hold a NaN.
  */
-@inline export function maxPool2x2PairC6(at: usize, rowBytes: usize, y: usize, exact: bool): v128 {
+@inline function maxPool2x2PairC6(at: usize, rowBytes: usize, y: usize, exact: bool): v128 {
   const bot = at + rowBytes;
   const ta = v128.load(at), tb = v128.load(at, 16), tc = v128.load(at, 32), td = v128.load(at, 48), te = v128.load(at, 64), tf = v128.load(at, 80);
   const ba = v128.load(bot), bb = v128.load(bot, 16), bc = v128.load(bot, 32), bd = v128.load(bot, 48), be = v128.load(bot, 64), bf = v128.load(bot, 80);

@@ -263,6 +263,9 @@ test('conv + bias + relu with a fused 2×2/2 max pool matches conv, relu and poo
       const info = convInfo(xs, ws, [1, 1], padding);
       const label = `x=${xs} w=${ws} ${padding} threads=${threads}`;
       const x = r.array(xs.reduce((p, v) => p * v)), w = r.array(ws.reduce((p, v) => p * v)), bias = r.array(info.outC);
+      // One NaN input, mid-image in the last image: its windows' outputs must stay NaN through relu
+      // and pool (the pmax re-pool); the other images pool without it.
+      x[(((xs[0] - 1) * xs[1] + (xs[1] >> 1)) * xs[2] + (xs[2] >> 1)) * xs[3]] = NaN;
       const conv = new Float32Array(info.batch * info.outH * info.outW * info.outC);
       conv2dForwardReference(x, w, bias, info, conv);
       const pool = poolInfo([info.batch, info.outH, info.outW, info.outC], [2, 2], [2, 2], 'valid');
@@ -270,7 +273,10 @@ test('conv + bias + relu with a fused 2×2/2 max pool matches conv, relu and poo
       maxPoolForwardReference(conv.map((v) => Math.max(v, 0)), pool, expected);
       const y = r.array(expected.length);
       wasm.conv2dForward(x, w, bias, info, y, true, true);
-      assertClose(y, expected, `fused conv+pool ${label}`);
+      const nans = expected.reduce((n, v) => n + (Number.isNaN(v) ? 1 : 0), 0);
+      assert.ok(nans > 0, `fused conv+pool ${label}: the NaN reaches the output`);
+      for (let i = 0; i < y.length; i++) assert.equal(Number.isNaN(y[i]), Number.isNaN(expected[i]), `fused conv+pool ${label}: NaN at ${i}`);
+      assertClose(y.map((v) => (Number.isNaN(v) ? 0 : v)), expected.map((v) => (Number.isNaN(v) ? 0 : v)), `fused conv+pool ${label}`);
     }
   });
 });
