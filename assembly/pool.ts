@@ -229,6 +229,20 @@ function maxPoolBackward2x2(g: PoolParams, begin: i32, end: i32): void {
         at += 4 * pixel;
         dy += 2 * pixel;
       }
+      if ((c & 3) == 0) {
+        // Whole 4-channel blocks (LeNet's pool2: 16): no tail test, two blocks per step where c allows.
+        for (let ox = 0; ox < g.outW; ox++) {
+          let o: usize = 0;
+          for (; o + 32 <= pixel; o += 32) {
+            nan = v128.or(nan, maxGradBlock(x + at + o, dx + at + o, pixel, rowBytes, dy + o, tiesAll, relu));
+            nan = v128.or(nan, maxGradBlock(x + at + o + 16, dx + at + o + 16, pixel, rowBytes, dy + o + 16, tiesAll, relu));
+          }
+          if (o < pixel) nan = v128.or(nan, maxGradBlock(x + at + o, dx + at + o, pixel, rowBytes, dy + o, tiesAll, relu));
+          at += 2 * pixel;
+          dy += pixel;
+        }
+        continue;
+      }
       for (let ox = pairs << 1; ox < g.outW; ox++) {
         for (let ch = 0; ch < c; ch += 4) {
           if (ch + 4 > c) ch = c - 4;

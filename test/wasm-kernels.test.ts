@@ -199,8 +199,9 @@ test('max/avg pooling forward and backward match the reference, ties and NaN inc
     { x: [2, 4, 6, 4], k: [2, 2], s: [2, 2], padding: 'valid' },
     { x: [1, 6, 5, 7], k: [2, 2], s: [2, 2], padding: 'valid' },
     { x: [2, 5, 6, 16], k: [2, 2], s: [2, 2], padding: 'valid' },
+    { x: [1, 4, 6, 12], k: [2, 2], s: [2, 2], padding: 'valid' },
   ];
-  while (cases.length < 25) {
+  while (cases.length < 26) {
     const padding = r.pick(['same', 'valid'] as const);
     const kh = r.int(1, 4), kw = r.int(1, 4);
     cases.push({
