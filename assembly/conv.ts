@@ -384,6 +384,24 @@ export function conv2dBackpropFilter(params: usize, begin: i32, end: i32, scratc
   }
 }
 
+/** Slots of the parameter block after the geometry: conv2dBackpropFilterPieces' partials (address, images per piece). */
+const PIECES_SLOT: usize = 24;
+
+/**
+ * Pool entry for a shared queue of pieces of images: conv2dBackpropFilter over [begin, end), then its
+ * partial (kh·kw·inC·outC floats) copied to the piece's own slot, begin / grain, of the array at slot 24.
+ * Partials per piece rather than per thread let any thread take any piece, so a thread the OS
+ * descheduled holds up at most one piece of the gradient instead of half of it; the sum does not
+ * depend on which thread ran which piece.
+ */
+export function conv2dBackpropFilterPieces(params: usize, begin: i32, end: i32, scratch: usize): void {
+  conv2dBackpropFilter(params, begin, end, scratch);
+  const g = changetype<ConvParams>(params);
+  const floats = g.kh * g.kw * g.inC * g.outC;
+  const base = <usize>load<u32>(params + (PIECES_SLOT << 2)), grain = load<i32>(params + ((PIECES_SLOT + 1) << 2));
+  memory.copy(base + ((<usize>(begin / grain) * floats) << 2), scratch, <usize>floats << 2);
+}
+
 /** Where the direct filter gradient's frame starts in scratch, in floats: after partial[K, outC] and the geometry. */
 function filterFrameOffset(g: ConvParams): i32 {
   return g.kh * g.kw * g.inC * g.outC + 16;

@@ -5,7 +5,7 @@
 // no allocator; the JavaScript side manages the one shared memory.
 export { gemm, gemmScratchFloats } from './gemm';
 export {
-  convScratchFloats, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter, conv2dBackpropFilterReduce,
+  convScratchFloats, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter, conv2dBackpropFilterPieces, conv2dBackpropFilterReduce,
 } from './conv';
 export { maxPoolForward, avgPoolForward, maxPoolBackward, avgPoolBackward } from './pool';
 export { relu, reluGrad, biasGrad, biasAct, softmaxCrossEntropy, adamUpdate, adamUpdateList } from './elementwise';

@@ -128,6 +128,11 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     { x: [1, 7, 9, 4], w: [3, 4, 4, 5], strides: [1, 1], padding: 'same' },
     { x: [3, 8, 11, 6], w: [4, 5, 6, 3], strides: [1, 1], padding: 'valid' },
     { x: [2, 5, 6, 3], w: [2, 5, 3, 7], strides: [1, 1], padding: 'same' },
+    // Split filter gradients run in pieces of images with a partial each: 9 images on 2 threads are
+    // pieces of 2 and a last piece of 1 (single-channel, direct and GEMM paths).
+    { x: [9, 6, 7, 1], w: [3, 3, 1, 5], strides: [1, 1], padding: 'same' },
+    { x: [9, 7, 6, 4], w: [3, 2, 4, 8], strides: [1, 1], padding: 'valid' },
+    { x: [9, 6, 6, 2], w: [2, 2, 2, 3], strides: [2, 1], padding: 'same' },
   ];
   while (cases.length < count) {
     const kh = r.int(1, 5), kw = r.int(1, 5);

@@ -5,7 +5,7 @@
  */
 export const POOL_KERNELS = [
   'gemm',
-  'conv2dForward', 'conv2dBackpropInput', 'conv2dBackpropFilter',
+  'conv2dForward', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'conv2dBackpropFilterPieces',
   'maxPoolForward', 'avgPoolForward', 'maxPoolBackward', 'avgPoolBackward',
   'relu', 'reluGrad', 'biasGrad', 'biasAct', 'softmaxCrossEntropy', 'adamUpdate', 'adamUpdateList',
 ] as const;

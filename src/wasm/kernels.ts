@@ -5,7 +5,8 @@
  */
 import type { Conv2DInfo, Pool2DInfo } from '../kernels/shape.js';
 import { getRuntime } from './runtime.js';
-import { parallelFor, threadScratch, runChunks, splitWork, getThreads } from './pool.js';
+import { parallelFor, threadScratch, runChunks, runShared, getThreads } from './pool.js';
+import { allocBytes, freeBytes } from './heap.js';
 import { Staging, writeParams, writeParamSlots, paramSlotAddress } from './staging.js';
 
 /**
@@ -104,16 +105,47 @@ export function conv2dBackpropInput(dy: Float32Array, w: Float32Array, info: Con
   });
 }
 
-/** dw = ∂loss/∂w from x and dy: per-thread partial sums over images, then one reduction. */
+/** Pieces of images per thread in a split filter gradient (each piece keeps its own partial sum). */
+const FILTER_GRAD_PIECES_PER_THREAD = 4;
+/** At most this many pieces: their partials' addresses go in the parameter block (slots 32 … 95). */
+const FILTER_GRAD_MAX_PIECES = 64;
+/** The pieces' partial sums, in wasm memory, grown as needed. */
+let piecePartials = { ptr: 0, floats: 0 };
+
+function piecePartialsOf(floats: number): number {
+  if (piecePartials.floats < floats) {
+    if (piecePartials.ptr) freeBytes(piecePartials.ptr);
+    piecePartials = { ptr: allocBytes(floats * 4), floats };
+  }
+  return piecePartials.ptr;
+}
+
+/**
+ * dw = ∂loss/∂w from x and dy: partial sums over pieces of images, then one reduction. Split over
+ * threads, the pieces go through the shared queue (any thread takes any piece), each with its own
+ * partial, so the result does not depend on which thread ran what, and a descheduled thread holds
+ * up one piece, not half the batch.
+ */
 export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: Conv2DInfo, dw: Float32Array): void {
   const rt = getRuntime();
   staged((s) => {
     const px = s.input(x, inSize(info)), pdy = s.input(dy, outSize(info));
     const params = convParams(px, pdy, 0, s.output(dw, filterSize(info)), info, false);
-    const parts = convFlops(info) < SERIAL_FLOPS ? 1 : getThreads();
-    const bounds = splitWork(info.batch, parts);
-    const partials = threadScratch(bounds.length - 1, rt.exports.convScratchFloats(params));
-    runChunks('conv2dBackpropFilter', params, bounds, partials);
+    const scratchFloats = rt.exports.convScratchFloats(params);
+    const threads = convFlops(info) < SERIAL_FLOPS ? 1 : Math.min(getThreads(), info.batch);
+    let partials: number[];
+    if (threads === 1) {
+      partials = threadScratch(1, scratchFloats);
+      runChunks('conv2dBackpropFilter', params, [0, info.batch], partials);
+    } else {
+      const grain = Math.ceil(info.batch / Math.min(threads * FILTER_GRAD_PIECES_PER_THREAD, FILTER_GRAD_MAX_PIECES));
+      const pieces = Math.ceil(info.batch / grain);
+      const floats = filterSize(info);
+      const base = piecePartialsOf(pieces * floats);
+      writeParamSlots(24, [base, grain]);
+      runShared('conv2dBackpropFilterPieces', params, info.batch, grain, threadScratch(threads, scratchFloats));
+      partials = Array.from({ length: pieces }, (_, i) => base + i * floats * 4);
+    }
     // The partial addresses go in the parameter block after the geometry slots.
     const listSlot = 32;
     writeParamSlots(listSlot, partials);
