@@ -26,7 +26,12 @@ const INFER = 10000;
 const INFER_BATCH = 1000;
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const STEPS = Math.max(5, Math.round(Number(process.env.BENCH_STEPS ?? '60') * SCALE));
-const WARMUP = 10;
+/**
+ * Steady state, for every engine alike: V8 starts WebAssembly in its baseline compiler and swaps in
+ * optimised code for hot functions as they run; 10 warm-up steps left some of the first engine's
+ * timed steps on baseline code (its 2-thread run timed slower than the 1-thread run after it).
+ */
+const WARMUP = Math.max(10, Math.round(100 * SCALE));
 
 interface Data { x: Float32Array; y: Int32Array; n: number }
 interface Result { engine: string; stepMs: number | null; inferS: number | null; note: string }
