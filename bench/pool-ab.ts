@@ -1,41 +1,22 @@
 // In-process A/B of the max-pool kernels: the working tree's assembly/ (B) against a git revision's
 // (A, default HEAD), both compiled here with plain SIMD and instantiated on ONE shared memory, so
 // both run on the same buffers in the same process. 1 thread (the kernels are called directly).
-// Per case: 20 rounds of (20 calls of A, 20 calls of B); prints the median per-call time of the
+// Per case: interleaved calls (kernel-ab.ts); prints the median per-call time of the
 // rounds and A/B (> 1: B is faster). Also checks that A and B write bit-identical outputs.
 // Run: node dist/bench/pool-ab.js [git-rev]
-import asc from 'assemblyscript/asc';
-import { execSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { buildKernels, interleaved } from './kernel-ab.js';
+import { moduleImports } from '../src/wasm/kernel-names.js';
 
 const rev = process.argv[2] ?? 'HEAD';
-const root = process.cwd();
 
-async function compile(assemblyDir: string, outFile: string): Promise<Uint8Array<ArrayBuffer>> {
-  const { error, stderr } = await asc.main([
-    path.join(assemblyDir, 'index.ts'), '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert',
-    '--runtime', 'stub', '--importMemory', '--sharedMemory', '--maximumMemory', '32768', '--initialMemory', '1',
-    '--zeroFilledMemory', '--noExportMemory', '--enable', 'simd', '--enable', 'threads', '--use', 'abort=',
-    '--use', 'Math=JSMath', '--outFile', outFile,
-  ]);
-  if (error) throw new Error(`compile ${assemblyDir}: ${error.message}\n${stderr.toString()}`);
-  return new Uint8Array(readFileSync(outFile));
-}
-
-// A: the revision's assembly/; B: a copy of the working tree's. Both also export conv-direct's
-// maxPoolRows (the fused conv + pool inference path's pooling), which the module keeps internal.
-const tmp = mkdtempSync(path.join(tmpdir(), 'pool-ab-'));
-for (const side of ['a', 'b']) mkdirSync(path.join(tmp, side));
-execSync(`git archive ${rev} assembly | tar -x -C ${path.join(tmp, 'a')}`, { cwd: root });
-cpSync(path.join(root, 'assembly'), path.join(tmp, 'b', 'assembly'), { recursive: true });
-for (const side of ['a', 'b']) appendFileSync(path.join(tmp, side, 'assembly', 'index.ts'), "\nexport { maxPoolRows } from './conv-direct';\n");
-const bytesA = await compile(path.join(tmp, 'a', 'assembly'), path.join(tmp, 'a.wasm'));
-const bytesB = await compile(path.join(tmp, 'b', 'assembly'), path.join(tmp, 'b.wasm'));
+// A: the revision's assembly/; B: the working tree's. Both also export conv-direct's maxPoolRows (the
+// fused conv + pool inference path's pooling), which the module keeps internal.
+const extra = "export { maxPoolRows } from './conv-direct';";
+const bytesA = buildKernels(rev, 'simd', extra);
+const bytesB = buildKernels('working-tree', 'simd', extra);
 
 const memory = new WebAssembly.Memory({ initial: 256, maximum: 32768, shared: true });
-const imports = { env: { memory, 'Math.exp': Math.exp, 'Math.log': Math.log } };
+const imports = moduleImports(memory);
 type Entry = (params: number, begin: number, end: number, scratch: number) => void;
 const instA = new WebAssembly.Instance(new WebAssembly.Module(bytesA), imports).exports as Record<string, Entry>;
 const instB = new WebAssembly.Instance(new WebAssembly.Module(bytesB), imports).exports as Record<string, Entry>;
@@ -63,7 +44,6 @@ const cases: Case[] = [
 ];
 const only = process.env.CASES ? new RegExp(process.env.CASES) : null;
 
-const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; };
 for (const c of cases) {
   if (only && !only.test(c.name)) continue;
   const [batch, h, w, ch] = c.shape;
@@ -94,17 +74,6 @@ for (const c of cases) {
   const ua = new Uint32Array(outA.f.buffer, outA.at, outA.f.length), ub = new Uint32Array(outB.f.buffer, outB.at, outB.f.length);
   let diff = 0;
   for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) diff++;
-  // Warm-up: wasm starts in the baseline compiler and tiers up to the optimizing one while it runs.
-  for (let i = 0; i < 100; i++) { fa(pA, 0, batch, 0); fb(pB, 0, batch, 0); }
-  const ta: number[] = [], tb: number[] = [];
-  for (let round = 0; round < 20; round++) {
-    let t0 = performance.now();
-    for (let i = 0; i < 20; i++) fa(pA, 0, batch, 0);
-    ta.push((performance.now() - t0) * 1000 / 20);
-    t0 = performance.now();
-    for (let i = 0; i < 20; i++) fb(pB, 0, batch, 0);
-    tb.push((performance.now() - t0) * 1000 / 20);
-  }
-  const a = median(ta), b = median(tb);
+  const { a, b } = interleaved(() => fa(pA, 0, batch, 0), () => fb(pB, 0, batch, 0));
   console.log(`${c.name.padEnd(24)} A ${a.toFixed(1).padStart(7)} µs  B ${b.toFixed(1).padStart(7)} µs  A/B ${(a / b).toFixed(2)}×  ${diff ? `DIFFERENT in ${diff} elements` : 'identical'}`);
 }

@@ -2,18 +2,24 @@
 //   kernels-simd.wasm     128-bit SIMD (runs wherever WebAssembly SIMD does)
 //   kernels-relaxed.wasm  + relaxed SIMD (fused multiply-add), if asc can emit it
 // Both import one shared memory (env.memory) so a pool of threads can run them side by side.
+// `--assembly DIR --out DIR` build another copy of the kernels (the A/B benches build a git revision's).
 import asc from 'assemblyscript/asc';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = path.join(root, 'dist', 'wasm');
+const option = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? path.resolve(process.argv[i + 1]) : fallback;
+};
+const assemblyDir = option('--assembly', path.join(root, 'assembly'));
+const outDir = option('--out', path.join(root, 'dist', 'wasm'));
 /** Pages of 64 KiB; shared memories must declare a maximum (reserved, not committed): 2 GiB. */
 const MAXIMUM_PAGES = 32768;
 
 const common = [
-  path.join(root, 'assembly', 'index.ts'),
+  path.join(assemblyDir, 'index.ts'),
   '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert',
   '--runtime', 'stub', '--importMemory', '--sharedMemory', '--maximumMemory', String(MAXIMUM_PAGES),
   '--initialMemory', '1', '--zeroFilledMemory', '--noExportMemory',

@@ -4,6 +4,7 @@
  */
 import { loadKernelModule } from './loader.js';
 import { moduleImports, type KernelExports } from './kernel-names.js';
+import type { KernelVariant } from '../platform/types.js';
 
 /** Must not exceed the maximum the module declares (scripts/build-wasm.mjs). */
 export const MAXIMUM_PAGES = 32768;
@@ -14,7 +15,7 @@ export interface Runtime {
   memory: WebAssembly.Memory;
   module: WebAssembly.Module;
   exports: KernelExports;
-  variant: string;
+  variant: KernelVariant;
 }
 
 let runtime: Runtime | null | undefined;
