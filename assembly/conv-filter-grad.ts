@@ -163,43 +163,16 @@ function tile2x16(g: FilterGradGeometry, xp: usize, dy: usize, partial: usize, k
  * lane splatted by a shuffle (not 4 splat loads), 2 dy vectors: 3 loads per 8 multiply-adds.
  */
 function tile4x8(g: FilterGradGeometry, xp: usize, dy: usize, partial: usize, ky: i32, j: i32, k: i32, co: i32): void {
-  const outC = g.outC;
-  const rowBytes = <usize>(g.fw * g.inC) << 2;
-  const pixelStep = <usize>(g.strideW * g.inC) << 2;
-  const dyPixel = <usize>outC << 2;
-  const out = partial + ((<usize>(k * outC + co)) << 2);
-  const kStride = dyPixel;
-  let a0 = v128.load(out), b0 = v128.load(out, 16);
-  let a1 = v128.load(out + kStride), b1 = v128.load(out + kStride, 16);
-  let a2 = v128.load(out + 2 * kStride), b2 = v128.load(out + 2 * kStride, 16);
-  let a3 = v128.load(out + 3 * kStride), b3 = v128.load(out + 3 * kStride, 16);
-  let d = dy + (<usize>co << 2);
-  const outH = g.outH, outW = g.outW;
-  const rowStep = <usize>g.strideH * rowBytes;
-  const xFirst = xp + <usize>ky * rowBytes + (<usize>j << 2);
-  for (let n = 0, xImage = xFirst; n < g.images; n++, xImage += <usize>g.xImageBytes) {
-    let xRow = xImage;
-    for (let oy = 0; oy < outH; oy++, xRow += rowStep) {
-      let xr = xRow;
-      for (let ox = 0; ox < outW; ox++) {
-        const xv = v128.load(xr);
-        const d0 = v128.load(d), d1 = v128.load(d, 16);
-        let s = v128.shuffle<f32>(xv, xv, 0, 0, 0, 0); a0 = madd(s, d0, a0); b0 = madd(s, d1, b0);
-        s = v128.shuffle<f32>(xv, xv, 1, 1, 1, 1); a1 = madd(s, d0, a1); b1 = madd(s, d1, b1);
-        s = v128.shuffle<f32>(xv, xv, 2, 2, 2, 2); a2 = madd(s, d0, a2); b2 = madd(s, d1, b2);
-        s = v128.shuffle<f32>(xv, xv, 3, 3, 3, 3); a3 = madd(s, d0, a3); b3 = madd(s, d1, b3);
-        xr += pixelStep; d += dyPixel;
-      }
-    }
-  }
-  v128.store(out, a0); v128.store(out, b0, 16);
-  v128.store(out + kStride, a1); v128.store(out + kStride, b1, 16);
-  v128.store(out + 2 * kStride, a2); v128.store(out + 2 * kStride, b2, 16);
-  v128.store(out + 3 * kStride, a3); v128.store(out + 3 * kStride, b3, 16);
+  tileTapsX8(g, xp, dy, partial, ky, j, k, co, false);
 }
 
 /** As tile4x8 with a fifth tap (splat from memory): 10 accumulator chains; rows of 30 taps split in 6. */
 function tile5x8(g: FilterGradGeometry, xp: usize, dy: usize, partial: usize, ky: i32, j: i32, k: i32, co: i32): void {
+  tileTapsX8(g, xp, dy, partial, ky, j, k, co, true);
+}
+
+/** tile4x8's body, and tile5x8's with `fifth` (a constant at each call site, so each gets its own loop). */
+@inline function tileTapsX8(g: FilterGradGeometry, xp: usize, dy: usize, partial: usize, ky: i32, j: i32, k: i32, co: i32, fifth: bool): void {
   const outC = g.outC;
   const rowBytes = <usize>(g.fw * g.inC) << 2;
   const pixelStep = <usize>(g.strideW * g.inC) << 2;
@@ -210,7 +183,8 @@ function tile5x8(g: FilterGradGeometry, xp: usize, dy: usize, partial: usize, ky
   let a1 = v128.load(out + kStride), b1 = v128.load(out + kStride, 16);
   let a2 = v128.load(out + 2 * kStride), b2 = v128.load(out + 2 * kStride, 16);
   let a3 = v128.load(out + 3 * kStride), b3 = v128.load(out + 3 * kStride, 16);
-  let a4 = v128.load(out + 4 * kStride), b4 = v128.load(out + 4 * kStride, 16);
+  let a4 = a0, b4 = b0;
+  if (fifth) { a4 = v128.load(out + 4 * kStride); b4 = v128.load(out + 4 * kStride, 16); }
   let d = dy + (<usize>co << 2);
   const outH = g.outH, outW = g.outW;
   const rowStep = <usize>g.strideH * rowBytes;
@@ -227,7 +201,7 @@ function tile5x8(g: FilterGradGeometry, xp: usize, dy: usize, partial: usize, ky
         s = v128.shuffle<f32>(xv, xv, 1, 1, 1, 1); a1 = madd(s, d0, a1); b1 = madd(s, d1, b1);
         s = v128.shuffle<f32>(xv, xv, 2, 2, 2, 2); a2 = madd(s, d0, a2); b2 = madd(s, d1, b2);
         s = v128.shuffle<f32>(xv, xv, 3, 3, 3, 3); a3 = madd(s, d0, a3); b3 = madd(s, d1, b3);
-        s = v128.load32_splat(xr, 16); a4 = madd(s, d0, a4); b4 = madd(s, d1, b4);
+        if (fifth) { s = v128.load32_splat(xr, 16); a4 = madd(s, d0, a4); b4 = madd(s, d1, b4); }
         xr += pixelStep; d += dyPixel;
       }
     }
@@ -236,5 +210,5 @@ function tile5x8(g: FilterGradGeometry, xp: usize, dy: usize, partial: usize, ky
   v128.store(out + kStride, a1); v128.store(out + kStride, b1, 16);
   v128.store(out + 2 * kStride, a2); v128.store(out + 2 * kStride, b2, 16);
   v128.store(out + 3 * kStride, a3); v128.store(out + 3 * kStride, b3, 16);
-  v128.store(out + 4 * kStride, a4); v128.store(out + 4 * kStride, b4, 16);
+  if (fifth) { v128.store(out + 4 * kStride, a4); v128.store(out + 4 * kStride, b4, 16); }
 }

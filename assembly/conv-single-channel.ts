@@ -82,6 +82,21 @@ function tile8x4(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, bia
 
 /** Channels 4, 5 of 16 pixels. */
 function tile16x2(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, biasAt: usize, out: usize, pixelBytes: usize, outC: i32, relu: bool): void {
+  tilePixelsX2(x, rowBytes, kh, kw, packed, biasAt, out, pixelBytes, outC, relu, 4);
+}
+
+/** Channels 4, 5 of 8 pixels. */
+function tile8x2(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, biasAt: usize, out: usize, pixelBytes: usize, outC: i32, relu: bool): void {
+  tilePixelsX2(x, rowBytes, kh, kw, packed, biasAt, out, pixelBytes, outC, relu, 2);
+}
+
+/**
+ * Channels 4, 5 of 4·vectors pixels (vectors = 2 or 4, a constant at each call site, so the unused
+ * accumulators fold away and each caller gets its own straight-line loop).
+ */
+@inline function tilePixelsX2(
+  x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, biasAt: usize, out: usize, pixelBytes: usize, outC: i32, relu: bool, vectors: i32,
+): void {
   let p0 = v128.load32_splat(biasAt, 16), q0 = v128.load32_splat(biasAt, 20);
   let p1 = p0, p2 = p0, p3 = p0, q1 = q0, q2 = q0, q3 = q0;
   let wp = packed + 16;
@@ -91,42 +106,24 @@ function tile16x2(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, bi
       const w4 = v128.load32_splat(wp), w5 = v128.load32_splat(wp, 4);
       let xv = v128.load(xr); p0 = madd(xv, w4, p0); q0 = madd(xv, w5, q0);
       xv = v128.load(xr, 16); p1 = madd(xv, w4, p1); q1 = madd(xv, w5, q1);
-      xv = v128.load(xr, 32); p2 = madd(xv, w4, p2); q2 = madd(xv, w5, q2);
-      xv = v128.load(xr, 48); p3 = madd(xv, w4, p3); q3 = madd(xv, w5, q3);
-      xr += 4; wp += 32;
-    }
-  }
-  if (relu) {
-    const zero = f32x4.splat(0);
-    p0 = f32x4.max(p0, zero); p1 = f32x4.max(p1, zero); p2 = f32x4.max(p2, zero); p3 = f32x4.max(p3, zero);
-    q0 = f32x4.max(q0, zero); q1 = f32x4.max(q1, zero); q2 = f32x4.max(q2, zero); q3 = f32x4.max(q3, zero);
-  }
-  storePair(out, pixelBytes, outC, p0, q0);
-  storePair(out + 4 * pixelBytes, pixelBytes, outC, p1, q1);
-  storePair(out + 8 * pixelBytes, pixelBytes, outC, p2, q2);
-  storePair(out + 12 * pixelBytes, pixelBytes, outC, p3, q3);
-}
-
-/** Channels 4, 5 of 8 pixels. */
-function tile8x2(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, biasAt: usize, out: usize, pixelBytes: usize, outC: i32, relu: bool): void {
-  let p0 = v128.load32_splat(biasAt, 16), q0 = v128.load32_splat(biasAt, 20);
-  let p1 = p0, q1 = q0;
-  let wp = packed + 16;
-  for (let ky = 0; ky < kh; ky++) {
-    let xr = x + <usize>ky * rowBytes;
-    for (let kx = 0; kx < kw; kx++) {
-      const w4 = v128.load32_splat(wp), w5 = v128.load32_splat(wp, 4);
-      let xv = v128.load(xr); p0 = madd(xv, w4, p0); q0 = madd(xv, w5, q0);
-      xv = v128.load(xr, 16); p1 = madd(xv, w4, p1); q1 = madd(xv, w5, q1);
+      if (vectors > 2) {
+        xv = v128.load(xr, 32); p2 = madd(xv, w4, p2); q2 = madd(xv, w5, q2);
+        xv = v128.load(xr, 48); p3 = madd(xv, w4, p3); q3 = madd(xv, w5, q3);
+      }
       xr += 4; wp += 32;
     }
   }
   if (relu) {
     const zero = f32x4.splat(0);
     p0 = f32x4.max(p0, zero); p1 = f32x4.max(p1, zero); q0 = f32x4.max(q0, zero); q1 = f32x4.max(q1, zero);
+    if (vectors > 2) { p2 = f32x4.max(p2, zero); p3 = f32x4.max(p3, zero); q2 = f32x4.max(q2, zero); q3 = f32x4.max(q3, zero); }
   }
   storePair(out, pixelBytes, outC, p0, q0);
   storePair(out + 4 * pixelBytes, pixelBytes, outC, p1, q1);
+  if (vectors > 2) {
+    storePair(out + 8 * pixelBytes, pixelBytes, outC, p2, q2);
+    storePair(out + 12 * pixelBytes, pixelBytes, outC, p3, q3);
+  }
 }
 
 /** All (up to 6) channels of 4 pixels: the tail of a row. */
