@@ -83,6 +83,31 @@ test('matmul matches a naive loop: edge sizes, transposes, accumulate, resident 
   });
 });
 
+// The GEMM's paths for short, wide products (batch-32 dense layers): B read in place up to 32 rows,
+// partial last panels of 4/8/12 columns (narrow kernels) or with a partial vector, K cut into two
+// slices (k > 256), and on 2 threads the column split of dy·Wᵀ (transB, m ≤ 32), with ragged pieces.
+test('matmul matches a naive loop on short wide shapes: in-place B, narrow panels, column split', { skip }, async () => {
+  const r = rng(5);
+  const shapes: [number, number, number][] = [
+    [32, 120, 84], [32, 84, 10], [32, 10, 84], [31, 300, 120], [32, 33, 400], [17, 5, 44], [30, 7, 13], [2, 260, 36], [33, 9, 20],
+  ];
+  await withThreads((threads) => {
+    for (const [m, k, n] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const accumulate of [false, true]) {
+            const a = r.array(m * k), b = r.array(k * n), c0 = r.array(m * n);
+            const expected = naiveMatmul(a, b, c0, m, k, n, transA, transB, accumulate);
+            const c = c0.slice();
+            wasm.matmul(a, b, c, m, k, n, transA, transB, accumulate);
+            assertClose(c, expected, `matmul ${m}x${k}x${n} tA=${transA} tB=${transB} acc=${accumulate} threads=${threads}`);
+          }
+        }
+      }
+    }
+  });
+});
+
 interface ConvCase { x: number[]; w: number[]; strides: [number, number]; padding: Padding }
 
 function randomConvCases(count: number, seed: number): ConvCase[] {

@@ -32,6 +32,15 @@ export function setSerialThresholds(thresholds: { flops: number; elements: numbe
   return previous;
 }
 
+/**
+ * Up to this many rows, a split GEMM with a transposed B gives each thread a range of columns instead
+ * of rows: with rows, every thread of a batch-32 dense layer's dy·Wᵀ packs and transposes all of W
+ * for 16 rows of C; with columns, its part of W for all 32 rows (bench/gemm-ab.ts, 2 threads, four
+ * runs: 32×120×400 1.06-1.12×, 32×84×120 1.01-1.10×). Not for x·W, whose W is read in place, not packed:
+ * there it was 0.94-0.98× (each thread then packs all of x instead of half).
+ */
+const COLUMN_SPLIT_MAX_ROWS = 32;
+
 function staged<T>(body: (s: Staging) => T): T {
   const s = new Staging();
   let ok = false;
@@ -53,12 +62,18 @@ export function matmul(
   staged((s) => {
     const pa = s.input(a, m * k), pb = s.input(b, k * n);
     const pc = accumulate ? s.inout(c, m * n) : s.output(c, m * n);
-    const params = writeParams([pa, pb, pc, m, k, n, +transA, +transB, +accumulate]);
-    // Every piece packs op(B) anew, so pieces are at least 64 rows (the GEMM's row block) each.
-    const piecesPerThread = Math.max(1, Math.min(4, Math.floor(m / (getThreads() * 64))));
-    parallelFor('gemm', params, m, {
-      cost: 2 * m * n * k, serialBelow: SERIAL_FLOPS, align: 4, scratchFloats: rt.exports.gemmScratchFloats(n), piecesPerThread,
-    });
+    const threads = getThreads();
+    const byColumns = transB && m <= COLUMN_SPLIT_MAX_ROWS && n >= 8 * threads;
+    const params = writeParams([pa, pb, pc, m, k, n, +transA, +transB, +accumulate, +byColumns]);
+    const cost = 2 * m * n * k, scratchFloats = rt.exports.gemmScratchFloats(n);
+    if (byColumns) {
+      // One piece of columns per thread (4-column multiples, the kernels' vector width).
+      parallelFor('gemm', params, n, { cost, serialBelow: SERIAL_FLOPS, align: 4, scratchFloats, piecesPerThread: 1 });
+    } else {
+      // Every piece packs op(B) anew, so pieces are at least 64 rows (the GEMM's row block) each.
+      const piecesPerThread = Math.max(1, Math.min(4, Math.floor(m / (threads * 64))));
+      parallelFor('gemm', params, m, { cost, serialBelow: SERIAL_FLOPS, align: 4, scratchFloats, piecesPerThread });
+    }
   });
 }
 
