@@ -19,18 +19,22 @@ export const SINGLE_CHANNEL_MAX_OUT = 6;
 
 /**
  * One output row oy of a single-channel, stride-1 (along rows) convolution, in two passes over the
- * row so that every tile keeps 8 independent accumulator chains (FMA latency × throughput wants 8;
- * V8 spills past ~8 f32x4 accumulators, so 8 pixels × 6 channels in one tile spilled):
+ * row so that every tile keeps 6 to 8 independent accumulator chains (FMA latency × throughput wants
+ * 8; V8 spills past ~8 f32x4 accumulators, so 8 pixels × 6 channels in one tile spilled):
  *   pass 1: channels 0..3, tiles of 8 pixels × 4 channels: per tap 2 input loads + 4 weight splats
- *           per 8 multiply-adds (the former 4 × 6 tile: 7 loads per 6, 6 chains);
- *   pass 2: channels 4, 5 (when outC > 4), tiles of 16 then 8 pixels × 2 channels: 4 input loads +
- *           2 splats per 8.
- * The last outW mod 8 pixels take 4-pixel × 6-channel tiles, the last one at outW − 4 (overlapping:
- * its pixels are recomputed with the same sums, not wrong), so loads never pass the row's end.
- * Needs outW >= 8 (the dispatch's condition). packed: filter panels as packFilter lays them out with
- * nr = 8 ([K + 1, 8], bias last; channels past outC are zero).
- * Measured on LeNet conv1 (32 × 28 × 28 × 1, 5 × 5 × 6), in-process A/B against the 4 × 6 tiles:
- * 1.21×, 1.19×, 1.35× faster.
+ *           per 8 multiply-adds;
+ *   pass 2: channels 4, 5 (when outC > 4), tiles of 16 pixels × 2 channels (4 input loads + 2 splats
+ *           per 8), the row's last outW mod 16 pixels as a 12- or 8-pixel tile.
+ * A pass's last tile ends at the row's end, overlapping pixels already written (recomputed with the
+ * same sums in the same order: the same values), so loads never pass the row's end and no tile of
+ * fewer pixels waits on the FMA latency with 4 chains. Needs outW >= 8 (the dispatch's condition).
+ * packed: filter panels as packFilter lays them out with nr = 8 ([K + 1, 8], bias last; channels
+ * past outC are zero). relu is pmax(v, 0) (v < 0 ? 0 : v: one maxps; keeps NaN and -0 as the
+ * reference's relu does; f32x4.max costs ~8 instructions in V8).
+ * Measured on LeNet conv1 (32 × 28 × 28 × 1, 5 × 5 × 6), in-process A/B: the 8 × 4 / 16 × 2 passes
+ * against 4 × 6 tiles 1.21×, 1.19×, 1.35×; pmax and the overlapping tails (instead of a 4 px × 6 ch
+ * tile for the last 4 pixels and an 8 × 2 tile) 1.12×, 1.10×, 1.11× on a quiet machine, 1.02×-1.07×
+ * (seven runs) with the other core busy.
  */
 export function rowSingleChannel(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i32, relu: bool): void {
   const rowBytes = <usize>g.wp << 2;
@@ -38,21 +42,30 @@ export function rowSingleChannel(g: DirectGeometry, xp: usize, packed: usize, yR
   const pixelBytes = <usize>outC << 2;
   const biasAt = packed + ((<usize>(kh * kw) * 8) << 2);
   const rowBase = xp + <usize>(oy * g.strideH) * rowBytes;
-  const main = outW & ~7;
-  for (let ox = 0; ox < main; ox += 8) {
+  for (let ox = 0; ox < outW; ox += 8) {
+    if (ox + 8 > outW) ox = outW - 8; // overlaps pixels already written: recomputed, same values
     tile8x4(rowBase + (<usize>ox << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>ox * pixelBytes, pixelBytes, outC, relu);
   }
-  if (outC > 4) {
-    let ox = 0;
-    for (; ox + 16 <= main; ox += 16) {
-      tile16x2(rowBase + (<usize>ox << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>ox * pixelBytes, pixelBytes, outC, relu);
-    }
-    if (ox < main) tile8x2(rowBase + (<usize>ox << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>ox * pixelBytes, pixelBytes, outC, relu);
+  if (outC <= 4) return;
+  let ox = 0;
+  for (; ox + 16 <= outW; ox += 16) {
+    tile16x2(rowBase + (<usize>ox << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>ox * pixelBytes, pixelBytes, outC, relu);
   }
-  for (let ox = main; ox < outW; ox += 4) {
-    if (ox + 4 > outW) ox = outW - 4; // overlaps pixels already written: recomputed, same values
-    tile4x6(rowBase + (<usize>ox << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>ox * pixelBytes, pixelBytes, outC, relu);
+  // The last outW mod 16 pixels: tiles ending at the row's end (overlapping), none with fewer than
+  // 6 accumulator chains where the row allows (tile8x2's 4 chains wait on the FMA latency).
+  const rest = outW - ox;
+  if (rest == 0) return;
+  if (rest > 12 && outW >= 16) {
+    tile16x2(rowBase + (<usize>(outW - 16) << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>(outW - 16) * pixelBytes, pixelBytes, outC, relu);
+    return;
   }
+  if (rest > 8 && outW >= 12) {
+    if (rest > 12) tile8x2(rowBase + (<usize>ox << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>ox * pixelBytes, pixelBytes, outC, relu);
+    tile12x2(rowBase + (<usize>(outW - 12) << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>(outW - 12) * pixelBytes, pixelBytes, outC, relu);
+    return;
+  }
+  if (rest > 8) tile8x2(rowBase + (<usize>ox << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>ox * pixelBytes, pixelBytes, outC, relu);
+  tile8x2(rowBase + (<usize>(outW - 8) << 2), rowBytes, kh, kw, packed, biasAt, yRow + <usize>(outW - 8) * pixelBytes, pixelBytes, outC, relu);
 }
 
 /** Channels 0..3 of 8 pixels starting at input x (row ky = 0, column of the first pixel). */
@@ -73,8 +86,8 @@ function tile8x4(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, bia
   }
   if (relu) {
     const zero = f32x4.splat(0);
-    a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero); a3 = f32x4.max(a3, zero);
-    b0 = f32x4.max(b0, zero); b1 = f32x4.max(b1, zero); b2 = f32x4.max(b2, zero); b3 = f32x4.max(b3, zero);
+    a0 = f32x4.pmax(a0, zero); a1 = f32x4.pmax(a1, zero); a2 = f32x4.pmax(a2, zero); a3 = f32x4.pmax(a3, zero);
+    b0 = f32x4.pmax(b0, zero); b1 = f32x4.pmax(b1, zero); b2 = f32x4.pmax(b2, zero); b3 = f32x4.pmax(b3, zero);
   }
   storeQuad(out, pixelBytes, outC, a0, a1, a2, a3);
   storeQuad(out + 4 * pixelBytes, pixelBytes, outC, b0, b1, b2, b3);
@@ -85,13 +98,18 @@ function tile16x2(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, bi
   tilePixelsX2(x, rowBytes, kh, kw, packed, biasAt, out, pixelBytes, outC, relu, 4);
 }
 
+/** Channels 4, 5 of 12 pixels. */
+function tile12x2(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, biasAt: usize, out: usize, pixelBytes: usize, outC: i32, relu: bool): void {
+  tilePixelsX2(x, rowBytes, kh, kw, packed, biasAt, out, pixelBytes, outC, relu, 3);
+}
+
 /** Channels 4, 5 of 8 pixels. */
 function tile8x2(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, biasAt: usize, out: usize, pixelBytes: usize, outC: i32, relu: bool): void {
   tilePixelsX2(x, rowBytes, kh, kw, packed, biasAt, out, pixelBytes, outC, relu, 2);
 }
 
 /**
- * Channels 4, 5 of 4·vectors pixels (vectors = 2 or 4, a constant at each call site, so the unused
+ * Channels 4, 5 of 4·vectors pixels (vectors = 2, 3 or 4, a constant at each call site, so the unused
  * accumulators fold away and each caller gets its own straight-line loop).
  */
 @inline function tilePixelsX2(
@@ -106,50 +124,21 @@ function tile8x2(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, bia
       const w4 = v128.load32_splat(wp), w5 = v128.load32_splat(wp, 4);
       let xv = v128.load(xr); p0 = madd(xv, w4, p0); q0 = madd(xv, w5, q0);
       xv = v128.load(xr, 16); p1 = madd(xv, w4, p1); q1 = madd(xv, w5, q1);
-      if (vectors > 2) {
-        xv = v128.load(xr, 32); p2 = madd(xv, w4, p2); q2 = madd(xv, w5, q2);
-        xv = v128.load(xr, 48); p3 = madd(xv, w4, p3); q3 = madd(xv, w5, q3);
-      }
+      if (vectors > 2) { xv = v128.load(xr, 32); p2 = madd(xv, w4, p2); q2 = madd(xv, w5, q2); }
+      if (vectors > 3) { xv = v128.load(xr, 48); p3 = madd(xv, w4, p3); q3 = madd(xv, w5, q3); }
       xr += 4; wp += 32;
     }
   }
   if (relu) {
     const zero = f32x4.splat(0);
-    p0 = f32x4.max(p0, zero); p1 = f32x4.max(p1, zero); q0 = f32x4.max(q0, zero); q1 = f32x4.max(q1, zero);
-    if (vectors > 2) { p2 = f32x4.max(p2, zero); p3 = f32x4.max(p3, zero); q2 = f32x4.max(q2, zero); q3 = f32x4.max(q3, zero); }
+    p0 = f32x4.pmax(p0, zero); p1 = f32x4.pmax(p1, zero); q0 = f32x4.pmax(q0, zero); q1 = f32x4.pmax(q1, zero);
+    if (vectors > 2) { p2 = f32x4.pmax(p2, zero); q2 = f32x4.pmax(q2, zero); }
+    if (vectors > 3) { p3 = f32x4.pmax(p3, zero); q3 = f32x4.pmax(q3, zero); }
   }
   storePair(out, pixelBytes, outC, p0, q0);
   storePair(out + 4 * pixelBytes, pixelBytes, outC, p1, q1);
-  if (vectors > 2) {
-    storePair(out + 8 * pixelBytes, pixelBytes, outC, p2, q2);
-    storePair(out + 12 * pixelBytes, pixelBytes, outC, p3, q3);
-  }
-}
-
-/** All (up to 6) channels of 4 pixels: the tail of a row. */
-function tile4x6(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, biasAt: usize, out: usize, pixelBytes: usize, outC: i32, relu: bool): void {
-  let a0 = v128.load32_splat(biasAt), a1 = v128.load32_splat(biasAt, 4), a2 = v128.load32_splat(biasAt, 8);
-  let a3 = v128.load32_splat(biasAt, 12), a4 = v128.load32_splat(biasAt, 16), a5 = v128.load32_splat(biasAt, 20);
-  let wp = packed;
-  for (let ky = 0; ky < kh; ky++) {
-    let xr = x + <usize>ky * rowBytes;
-    for (let kx = 0; kx < kw; kx++) {
-      const x0 = v128.load(xr);
-      let wv = v128.load32_splat(wp); a0 = madd(x0, wv, a0);
-      wv = v128.load32_splat(wp, 4); a1 = madd(x0, wv, a1);
-      wv = v128.load32_splat(wp, 8); a2 = madd(x0, wv, a2);
-      wv = v128.load32_splat(wp, 12); a3 = madd(x0, wv, a3);
-      wv = v128.load32_splat(wp, 16); a4 = madd(x0, wv, a4);
-      wv = v128.load32_splat(wp, 20); a5 = madd(x0, wv, a5);
-      xr += 4; wp += 32;
-    }
-  }
-  if (relu) {
-    const zero = f32x4.splat(0);
-    a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); a2 = f32x4.max(a2, zero);
-    a3 = f32x4.max(a3, zero); a4 = f32x4.max(a4, zero); a5 = f32x4.max(a5, zero);
-  }
-  storePixels(out, pixelBytes, outC, a0, a1, a2, a3, a4, a5);
+  if (vectors > 2) storePair(out + 8 * pixelBytes, pixelBytes, outC, p2, q2);
+  if (vectors > 3) storePair(out + 12 * pixelBytes, pixelBytes, outC, p3, q3);
 }
 
 /** c0..c3 = channels 0..3 of 4 pixels (pixels on lanes): their first min(outC, 4) channels to NHWC out. */
@@ -183,44 +172,6 @@ function tile4x6(x: usize, rowBytes: usize, kh: i32, kw: i32, packed: usize, bia
   }
   store<f32>(out, f32x4.extract_lane(c4, 0), 16); store<f32>(out + pixelBytes, f32x4.extract_lane(c4, 1), 16);
   store<f32>(out + 2 * pixelBytes, f32x4.extract_lane(c4, 2), 16); store<f32>(out + 3 * pixelBytes, f32x4.extract_lane(c4, 3), 16);
-}
-
-/**
- * c0..c5 hold channels 0..5 of 4 consecutive pixels (pixels on lanes); writes the first outC
- * channels of each pixel to out + p·pixelBytes (NHWC), transposing in registers.
- */
-@inline function storePixels(out: usize, pixelBytes: usize, outC: i32, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128): void {
-  // 4×4 transpose of channels 0..3: q_p = (c0[p], c1[p], c2[p], c3[p]).
-  const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
-  const q0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), q1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
-  const q2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), q3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
-  // Channels 4, 5 interleaved: (c4[0], c5[0], c4[1], c5[1]) and the same for pixels 2, 3.
-  const r01 = v128.shuffle<f32>(c4, c5, 0, 4, 1, 5), r23 = v128.shuffle<f32>(c4, c5, 2, 6, 3, 7);
-  if (outC == 6) {
-    v128.store(out, q0); v128.store64_lane(out, r01, 0, 16);
-    v128.store(out + pixelBytes, q1); v128.store64_lane(out + pixelBytes, r01, 1, 16);
-    v128.store(out + 2 * pixelBytes, q2); v128.store64_lane(out + 2 * pixelBytes, r23, 0, 16);
-    v128.store(out + 3 * pixelBytes, q3); v128.store64_lane(out + 3 * pixelBytes, r23, 1, 16);
-    return;
-  }
-  storePixelTail(out, outC, q0, r01, 0);
-  storePixelTail(out + pixelBytes, outC, q1, r01, 1);
-  storePixelTail(out + 2 * pixelBytes, outC, q2, r23, 0);
-  storePixelTail(out + 3 * pixelBytes, outC, q3, r23, 1);
-}
-
-/** One pixel's first outC (1..6) channels: q = channels 0..3, half `h` of r = channels 4, 5. */
-@inline function storePixelTail(at: usize, outC: i32, q: v128, r: v128, h: i32): void {
-  if (outC >= 4) v128.store(at, q);
-  else {
-    store<f32>(at, f32x4.extract_lane(q, 0));
-    if (outC > 1) store<f32>(at, f32x4.extract_lane(q, 1), 4);
-    if (outC > 2) store<f32>(at, f32x4.extract_lane(q, 2), 8);
-    return;
-  }
-  if (outC > 4) store<f32>(at, h == 0 ? f32x4.extract_lane(r, 0) : f32x4.extract_lane(r, 2), 16);
-  if (outC > 5) store<f32>(at, h == 0 ? f32x4.extract_lane(r, 1) : f32x4.extract_lane(r, 3), 20);
 }
 
 // ---- filter gradient ----------------------------------------------------------------------------

@@ -136,6 +136,11 @@ function randomConvCases(count: number, seed: number): ConvCase[] {
     { x: [1, 7, 19, 1], w: [3, 4, 1, 5], strides: [1, 1], padding: 'same' },
     { x: [1, 6, 12, 1], w: [2, 3, 1, 6], strides: [1, 1], padding: 'valid' },
     { x: [2, 5, 30, 1], w: [3, 3, 1, 5], strides: [1, 1], padding: 'same' },
+    // Channels 4, 5 of a row's last outW mod 16 pixels: 13 past 16 (an overlapping 16-pixel tile),
+    // 9 past 16 (a 12-pixel tile), 13 pixels alone (8 + an overlapping 12).
+    { x: [1, 4, 29, 1], w: [3, 3, 1, 6], strides: [1, 1], padding: 'same' },
+    { x: [1, 5, 27, 1], w: [2, 3, 1, 6], strides: [1, 1], padding: 'valid' },
+    { x: [2, 5, 13, 1], w: [3, 5, 1, 5], strides: [1, 1], padding: 'same' },
     // Direct multi-channel filter gradient (conv-filter-grad.ts): LeNet conv2's taps (30 = 10 tiles
     // of 3), tap tails of 1 and 2, a 4-channel tail after 8, windows past the image (framed), strides.
     { x: [2, 9, 8, 6], w: [5, 5, 6, 16], strides: [1, 1], padding: 'valid' },
