@@ -104,7 +104,7 @@ test('fetched tensors are copies: later runs do not change them, the train op gi
   assert.deepEqual(Array.from(back.data), [7, 8]);
 });
 
-test('200 training steps of a small conv net leave the heap where it was (buffers reused)', () => {
+test('training steps of a small conv net leave the heap where it was (buffers reused)', () => {
   seed(3);
   const x = placeholder('float32', [null, 8, 8, 1]);
   const y = placeholder('int32', [null]);
@@ -122,15 +122,22 @@ test('200 training steps of a small conv net leave the heap where it was (buffer
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   for (let i = 0; i < 20; i++) sess.run(trainOp, feeds); // warm up: plan, JIT, kernel scratch
-  gc();
-  const before = process.memoryUsage().heapUsed;
   const start = sess.compiledPlans;
-  for (let i = 0; i < 200; i++) sess.run(trainOp, feeds);
-  gc();
-  const growth = process.memoryUsage().heapUsed - before;
+  // A leak grows the heap in every window of steps; V8's optimising compiler, which works in the
+  // background and later on a busy machine, adds its code and feedback once, in one window or
+  // another (one window alone read 284-504 KB under load). So: the least growth of three windows.
+  const growths: number[] = [];
+  for (let window = 0; window < 3; window++) {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) sess.run(trainOp, feeds);
+    gc();
+    growths.push(process.memoryUsage().heapUsed - before);
+  }
   assert.equal(sess.compiledPlans, start);
-  console.log(`heap growth over 200 steps: ${growth} bytes`);
-  assert.ok(growth < 256 * 1024, `heap grew by ${growth} bytes over 200 steps`);
+  console.log(`heap growth over three windows of 200 steps: ${growths.join(', ')} bytes`);
+  const least = Math.min(...growths);
+  assert.ok(least < 128 * 1024, `heap grew by at least ${least} bytes in every window of 200 steps: ${growths.join(', ')}`);
   const before2 = sess.run(loss, feeds)!.data[0];
   for (let i = 0; i < 50; i++) sess.run(trainOp, feeds);
   assert.ok(sess.run(loss, feeds)!.data[0] < before2, 'the loss goes down');
