@@ -147,8 +147,8 @@ function row4x8(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i3
         }
       }
       if (relu) {
-        c00 = f32x4.max(c00, zero); c01 = f32x4.max(c01, zero); c10 = f32x4.max(c10, zero); c11 = f32x4.max(c11, zero);
-        c20 = f32x4.max(c20, zero); c21 = f32x4.max(c21, zero); c30 = f32x4.max(c30, zero); c31 = f32x4.max(c31, zero);
+        c00 = f32x4.pmax(c00, zero); c01 = f32x4.pmax(c01, zero); c10 = f32x4.pmax(c10, zero); c11 = f32x4.pmax(c11, zero);
+        c20 = f32x4.pmax(c20, zero); c21 = f32x4.pmax(c21, zero); c30 = f32x4.pmax(c30, zero); c31 = f32x4.pmax(c31, zero);
       }
       const pixelBytes = <usize>g.outC << 2;
       const out = yRow + ((<usize>(ox * g.outC + jp * 8)) << 2);
@@ -193,8 +193,8 @@ function row2x16(g: DirectGeometry, xp: usize, packed: usize, yRow: usize, oy: i
         }
       }
       if (relu) {
-        c00 = f32x4.max(c00, zero); c01 = f32x4.max(c01, zero); c02 = f32x4.max(c02, zero); c03 = f32x4.max(c03, zero);
-        c10 = f32x4.max(c10, zero); c11 = f32x4.max(c11, zero); c12 = f32x4.max(c12, zero); c13 = f32x4.max(c13, zero);
+        c00 = f32x4.pmax(c00, zero); c01 = f32x4.pmax(c01, zero); c02 = f32x4.pmax(c02, zero); c03 = f32x4.pmax(c03, zero);
+        c10 = f32x4.pmax(c10, zero); c11 = f32x4.pmax(c11, zero); c12 = f32x4.pmax(c12, zero); c13 = f32x4.pmax(c13, zero);
       }
       const out = yRow + ((<usize>(ox * g.outC + jp * 16)) << 2);
       v128.store(out, c00); v128.store(out, c01, 16); v128.store(out, c02, 32); v128.store(out, c03, 48);

@@ -258,7 +258,7 @@ function transposeBiasAct(yT: usize, y: usize, outC: i32, hw: i32, bias: usize, 
       let p1 = f32x4.add(v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), b);
       let p2 = f32x4.add(v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), b);
       let p3 = f32x4.add(v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), b);
-      if (relu) { p0 = f32x4.max(p0, zero); p1 = f32x4.max(p1, zero); p2 = f32x4.max(p2, zero); p3 = f32x4.max(p3, zero); }
+      if (relu) { p0 = f32x4.pmax(p0, zero); p1 = f32x4.pmax(p1, zero); p2 = f32x4.pmax(p2, zero); p3 = f32x4.pmax(p3, zero); }
       const dst = y + <usize>i * pixelBytes + (<usize>co << 2);
       v128.store(dst, p0);
       v128.store(dst + pixelBytes, p1);

@@ -158,6 +158,29 @@ function lenetGraph() {
   });
 }
 
+test('relu keeps NaN and -0 and zeroes negatives the same way on both backends, alone and fused after a bias', { skip }, () => {
+  const special = [NaN, -0, 0, -1, 2.5, Infinity, -Infinity, -1e-30, 1e-30];
+  // 9 columns, so the wasm kernels' vector bodies and scalar tails both see every value.
+  const x = new Tensor(Float32Array.from({ length: 4 * 9 }, (_, i) => special[(i * 7) % 9]), [4, 9]);
+  const bias = new Tensor(new Float32Array(9), [9]);
+  const relu = (v: number) => (v < 0 ? 0 : v);
+  const show = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+  const expected = { relu: Array.from(x.data, relu), 'bias + relu': Array.from(x.data, (v) => relu(v + 0)) }; // -0 + 0 is +0
+  for (const name of ['reference', 'wasm'] as const) {
+    const [alone, fused] = under(name, () => {
+      const xs = placeholder('float32', [4, 9]);
+      const sess = new Session();
+      return [ops.relu(x), sess.run(ops.relu(ops.add(xs, bias)), [[xs, x]])!];
+    });
+    for (const [what, y] of [['relu', alone], ['bias + relu', fused]] as const) {
+      const want = expected[what];
+      for (let i = 0; i < want.length; i++) {
+        assert.ok(Object.is(y.data[i], want[i]), `${name} ${what}: relu(${show(x.data[i])}) is ${show(y.data[i])}, expected ${show(want[i])}`);
+      }
+    }
+  }
+});
+
 test('LeNet-5 training steps: losses agree between reference and wasm', { skip }, () => {
   const train = lenetGraph();
   const ref = train('reference', 5);

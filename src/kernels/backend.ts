@@ -90,7 +90,8 @@ const reference: KernelSet = {
       }
     }
   },
-  relu(x, y) { for (let i = 0; i < y.length; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; } },
+  // NaN stays NaN (as NumPy's maximum(x, 0) and TensorFlow's relu have it), like the fused bias + relu.
+  relu(x, y) { for (let i = 0; i < y.length; i++) { const v = x[i]; y[i] = v < 0 ? 0 : v; } },
   reluGrad(dy, x, dx) { for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0; },
   adamUpdate: referenceAdam,
   adamUpdateList(params, grads, m, v, alpha, beta1, beta2, epsilon) {
