@@ -268,6 +268,15 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
   const rt = getRuntime();
   const chunks = bounds.length - 1;
   if (chunks > threads) throw new Error(`bounds: expected at most ${threads} chunks, got ${chunks}`);
+  if (chunks === 1) {
+    // Work kept on this thread (most of a training step's small kernels): no hand-off to set up.
+    try {
+      rt.exports[kernel](params, bounds[0], bounds[1], scratchPtrs[0]);
+    } catch (error) {
+      throw new Error(`${kernel}: ${(error as Error).message}`);
+    }
+    return;
+  }
   if (chunks > 1) spawnMissing();
   const id = POOL_KERNELS.indexOf(kernel);
   const posted: { w: PoolWorker; t: number }[] = [];
