@@ -17,7 +17,7 @@ import { Session } from '../src/graph/session.js';
 import { softmaxCrossEntropy } from '../src/train/losses.js';
 import { lenet5 } from '../examples/4-lenet5.js';
 import { getBackend, setBackend, wasmAvailable, type BackendName } from '../src/kernels/backend.js';
-import { allocatedBytes } from '../src/wasm/heap.js';
+import { allocatedBytes, wasmAlloc } from '../src/wasm/heap.js';
 import type { Padding } from '../src/kernels/shape.js';
 import '../src/ops/grads.js';
 import { rng } from './test-random.js';
@@ -188,6 +188,29 @@ test('LeNet-5 training steps: losses agree between reference and wasm', { skip }
   assertClose(fast, ref, 'losses');
   // Training must actually move the loss (a test that cannot fail would pass on a frozen model too).
   assert.notEqual(ref[0], ref[4]);
+});
+
+test('wasm: float32 feeds from outside wasm memory give the results of the same values fed from it, run after run', { skip }, () => {
+  under('wasm', () => {
+    const x = placeholder('float32', [null, 6, 6, 2]);
+    const w = new Tensor(rng(9).array(3 * 3 * 2 * 4), [3, 3, 2, 4]);
+    // conv2d reads x in a kernel; the fetch of x itself returns the bound feed.
+    const y = ops.relu(ops.conv2d(x, w, 1, 'same'));
+    const sess = new Session();
+    const r = rng(11);
+    const batches = [0, 1, 2].map(() => r.array(3 * 6 * 6 * 2));
+    for (let run = 0; run < 6; run++) {
+      const values = batches[run % 3];
+      const plain = new Tensor(Float32Array.from(values), [3, 6, 6, 2]);
+      const resident = new Tensor(wasmAlloc(values.length), [3, 6, 6, 2]);
+      (resident.data as Float32Array).set(values);
+      const [fromPlain, xBack] = sess.run([y, x], [[x, plain]]) as Tensor[];
+      const fromResident = sess.run(y, [[x, resident]])!;
+      assert.deepEqual(Array.from(fromPlain.data), Array.from(fromResident.data), `run ${run}`);
+      assert.deepEqual(Array.from(xBack.data), Array.from(Float32Array.from(values)), `run ${run}: the fed x`);
+      assert.deepEqual(Array.from(plain.data), Array.from(Float32Array.from(values)), `run ${run}: the feed is not written`);
+    }
+  });
 });
 
 test('wasm: a plan allocates no wasm memory after its first steps', { skip }, () => {

@@ -2,7 +2,9 @@
  * A compiled plan: the operations one `Session.run` signature needs, in topological order, each with its
  * input tensors, its output buffer and its prepared state bound once. Running the plan is a flat loop of
  * `compute` calls over arrays: no lookups, no allocation. Placeholder values are patched into the steps'
- * input arrays before each run (zero-copy: the feed tensors are read directly).
+ * input arrays before each run: the feed tensors are read directly, except that with the wasm kernels a
+ * float32 feed outside wasm memory is first copied into a buffer of the plan's there (once per run;
+ * otherwise every kernel reading it would copy it in for its call).
  */
 import { Tensor } from '../tensor/tensor.js';
 import { allocArray } from '../tensor/dtype.js';
@@ -12,6 +14,7 @@ import { Constant, Operation, Placeholder, SymbolicTensor } from './symbolic.js'
 import { Variable } from './variable.js';
 import { kernels } from '../kernels/backend.js';
 import { makeResident, wasmAlloc } from '../wasm/heap.js';
+import { isResident } from '../wasm/runtime.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { findFusions } from '../ops/fusion.js';
 import { reshapeLikeOp, reshapeOp } from '../ops/reshape.js';
@@ -38,6 +41,11 @@ export class Plan {
   /** Per fetch: a buffer to copy, or the index of a placeholder whose feed is returned, or null (an Operation). */
   private readonly fetchBuffers: (Tensor | number | null)[] = [];
   private readonly currentFeeds: Tensor[] = [];
+  /**
+   * Per placeholder: the plan's wasm-resident copy of its float32 feed (made at the first feed from
+   * outside wasm memory), or null; false where feeds are used as they are (not float32, or no wasm).
+   */
+  private readonly feedCopies: (Tensor | null | false)[] = [];
   /** How many times this plan ran (tests use it to prove reuse). */
   runs = 0;
 
@@ -62,8 +70,10 @@ export class Plan {
         placeholderIndex.set(ph, this.placeholders.length);
         this.placeholders.push(ph);
         this.feedSites.push([]);
-        this.currentFeeds.push(fed);
-        values.set(ph, fed);
+        this.feedCopies.push(resident && fed.data instanceof Float32Array ? null : false);
+        const bound = this.residentFeed(this.placeholders.length - 1, fed);
+        this.currentFeeds.push(bound);
+        values.set(ph, bound);
         continue;
       }
       if (node.source === 'variable') {
@@ -110,10 +120,20 @@ export class Plan {
   }
 
   /** Points every use of placeholder `index` at `t` (already validated against the plan's shapes). */
-  bindFeed(index: number, t: Tensor): void {
+  bindFeed(index: number, fed: Tensor): void {
+    const t = this.residentFeed(index, fed);
     this.currentFeeds[index] = t;
     const sites = this.feedSites[index];
     for (let i = 0; i < sites.length; i++) this.steps[sites[i].stepIndex].inputs[sites[i].inputIndex] = t;
+  }
+
+  /** What placeholder `index` binds for `fed`: the feed itself, or its values copied into the plan's wasm buffer. */
+  private residentFeed(index: number, fed: Tensor): Tensor {
+    let copy = this.feedCopies[index];
+    if (copy === false || isResident(fed.data)) return fed;
+    copy ??= this.feedCopies[index] = new Tensor(wasmAlloc(fed.size), fed.shape);
+    (copy.data as Float32Array).set(fed.data as Float32Array);
+    return copy;
   }
 
   execute(): void {
