@@ -5,14 +5,13 @@
 // the working tree's assembly/ plus the revision's assembly/gemm.ts, and its `gemm` pool entry
 // dispatches on a flag in parameter slot FLAG_SLOT (0: A, 1: B). Threads change once, between the
 // two phases (never per round: a new worker would start on unoptimised code).
-// Prints median µs per call, A/B (the median of paired per-round ratios; > 1: B is faster), max |A - B|, and the sum over the 9 shapes
-// (what a training step pays).
+// Prints median µs per call, A/B (the median of paired per-round ratios; > 1: B is faster), max |A - B|,
+// and the sum over the 9 shapes (what a training step pays).
 // Run: node --no-liftoff dist/bench/gemm-ab.js [git-rev] [--threads=1|2|both] [--a-policy=tree]
 // (--a-policy=tree: A's kernel under the working tree's split, for A revisions whose gemm already
 // takes the column-split flag in slot 9.)
-import { execFileSync, execSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as wasm from '../src/wasm/kernels.js';
@@ -21,6 +20,8 @@ import { wasmAlloc } from '../src/wasm/heap.js';
 import { getRuntime } from '../src/wasm/runtime.js';
 import { moduleImports, type KernelExports } from '../src/wasm/kernel-names.js';
 import { Staging, writeParams, writeParamSlots } from '../src/wasm/staging.js';
+import type { KernelVariant } from '../src/platform/types.js';
+import { buildKernels, interleaved } from './kernel-ab.js';
 
 const FLAG_SLOT = 127;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,11 +32,8 @@ const phases = threadsArg === 'both' ? [1, 2] : [Number(threadsArg)];
 const treePolicy = args.includes('--a-policy=tree');
 
 /** The working tree's kernels with `rev`'s gemm beside them, `gemm` dispatching on the flag slot. */
-function buildCombined(variant: string): Uint8Array<ArrayBuffer> {
-  const tmp = mkdtempSync(path.join(tmpdir(), 'gemm-ab-'));
-  try {
-    const dir = path.join(tmp, 'assembly');
-    cpSync(path.join(root, 'assembly'), dir, { recursive: true });
+function buildCombined(variant: KernelVariant): Uint8Array<ArrayBuffer> {
+  return buildKernels('working-tree', variant, (dir) => {
     writeFileSync(path.join(dir, 'gemm-base.ts'), execSync(`git show ${rev}:assembly/gemm.ts`, { cwd: root }));
     const indexFile = path.join(dir, 'index.ts');
     const index = readFileSync(indexFile, 'utf8');
@@ -49,13 +47,7 @@ export function gemm(params: usize, begin: i32, end: i32, scratch: usize): void 
 }
 export function gemmScratchFloatsBase(n: i32): i32 { return scratchBase(n); }
 `);
-    mkdirSync(path.join(tmp, 'out'));
-    execFileSync(process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs'), '--assembly', dir, '--out', path.join(tmp, 'out')], { stdio: 'inherit' });
-    const file = variant === 'relaxed-simd' ? 'kernels-relaxed.wasm' : 'kernels-simd.wasm';
-    return new Uint8Array(readFileSync(path.join(tmp, 'out', file)));
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }
 
 // Install the combined module as the runtime's before any worker starts (workers instantiate rt.module).
@@ -97,27 +89,6 @@ function newMatmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number,
   wasm.matmul(a, b, c, m, k, n, transA, transB, acc);
 }
 
-const median = (v: number[]) => { const t = [...v].sort((p, q) => p - q); return t[t.length >> 1]; };
-
-/**
- * Median µs per call of a and of b, and the median of their per-round ratio. Finer-grained than
- * kernel-ab.ts's interleaved() because other processes load this 2-core machine in bursts: rounds of
- * CALLS calls, A and B adjacent in each round and their order alternating (ABBA), so a burst hits
- * both sides of the ratio it lands in.
- */
-function pairedTiming(a: () => void, b: () => void): { a: number; b: number; ratio: number } {
-  const CALLS = 5, ROUNDS = 120;
-  for (let i = 0; i < 100; i++) { a(); b(); }
-  const block = (f: () => void) => { const t0 = performance.now(); for (let i = 0; i < CALLS; i++) f(); return (performance.now() - t0) * 1000 / CALLS; };
-  const ta: number[] = [], tb: number[] = [], ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    let x: number, y: number;
-    if (round % 2 === 0) { x = block(a); y = block(b); } else { y = block(b); x = block(a); }
-    ta.push(x); tb.push(y); ratios.push(x / y);
-  }
-  return { a: median(ta), b: median(tb), ratio: median(ratios) };
-}
-
 const filled = (n: number, seed: number) => { const a = wasmAlloc(n); let s = seed; for (let i = 0; i < n; i++) { s = (s * 16807) % 2147483647; a[i] = s / 2147483647 - 0.5; } return a; };
 
 interface Shape { name: string; m: number; k: number; n: number; transA: boolean; transB: boolean }
@@ -150,7 +121,8 @@ for (const threads of phases) {
     runA(); runB();
     let diff = 0, scale = 0;
     for (let j = 0; j < ca.length; j++) { diff = Math.max(diff, Math.abs(ca[j] - cb[j])); scale = Math.max(scale, Math.abs(ca[j])); }
-    const t = pairedTiming(runA, runB);
+    // Rounds of 5 calls: other processes load this 2-core machine in bursts (rounds of 20 read 0.55-1.6 A/A at 2 threads).
+    const t = interleaved(runA, runB, { calls: 5, rounds: 120 });
     sumA += t.a; sumB += t.b;
     const gflops = (us: number) => ((2 * m * k * n) / us / 1e3).toFixed(1);
     console.log(`${name.padEnd(15)} A ${t.a.toFixed(1).padStart(6)} µs (${gflops(t.a).padStart(4)} GFLOP/s)  B ${t.b.toFixed(1).padStart(6)} µs (${gflops(t.b).padStart(4)})  A/B ${t.ratio.toFixed(3)}  max|A-B| ${diff.toExponential(1)} of ${scale.toFixed(1)}`);

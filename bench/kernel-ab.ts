@@ -15,15 +15,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /**
  * The kernel module of `source` (a git revision, or 'working-tree') as bytes, built in a temporary
- * directory; `extraExports` is appended to its assembly/index.ts (to reach functions the module keeps
- * internal). The relaxed build falls back to plain SIMD where asc cannot emit it.
+ * directory. `customize` edits that copy of assembly/ first: a string is appended to its index.ts (to
+ * reach functions the module keeps internal), a function gets the directory. The relaxed build falls
+ * back to plain SIMD where asc cannot emit it.
  */
-export function buildKernels(source: string, variant: KernelVariant, extraExports = ''): Uint8Array<ArrayBuffer> {
+export function buildKernels(source: string, variant: KernelVariant, customize: string | ((assemblyDir: string) => void) = ''): Uint8Array<ArrayBuffer> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'kernel-ab-'));
   try {
     if (source === 'working-tree') cpSync(path.join(root, 'assembly'), path.join(tmp, 'assembly'), { recursive: true });
     else execSync(`git archive ${source} assembly | tar -x -C ${tmp}`, { cwd: root });
-    if (extraExports) appendFileSync(path.join(tmp, 'assembly', 'index.ts'), `\n${extraExports}\n`);
+    if (typeof customize === 'function') customize(path.join(tmp, 'assembly'));
+    else if (customize) appendFileSync(path.join(tmp, 'assembly', 'index.ts'), `\n${customize}\n`);
     mkdirSync(path.join(tmp, 'out'));
     execFileSync(process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs'), '--assembly', path.join(tmp, 'assembly'), '--out', path.join(tmp, 'out')], { stdio: 'inherit' });
     const file = (name: string) => path.join(tmp, 'out', name);
@@ -40,20 +42,20 @@ export function buildKernels(source: string, variant: KernelVariant, extraExport
 const median = (v: number[]) => { const s = [...v].sort((p, q) => p - q); return s[s.length >> 1]; };
 
 /**
- * Median µs per call of a and of b: 100 warm-up calls of each (V8 starts wasm in its baseline compiler
- * and tiers hot functions up at moments that differ between two modules), then 20 rounds of 20 calls
- * of a and 20 of b.
+ * Median µs per call of a and of b, and the median of their per-round ratio (a / b): 100 warm-up
+ * calls of each (V8 starts wasm in its baseline compiler and tiers hot functions up at moments that
+ * differ between two modules), then `rounds` rounds of `calls` calls of each, their order alternating
+ * (ABBA), so a burst of load from other processes hits both sides of the round it lands in. Short
+ * rounds (e.g. 120 of 5) resist bursts better when the machine is busy.
  */
-export function interleaved(a: () => void, b: () => void): { a: number; b: number } {
+export function interleaved(a: () => void, b: () => void, { calls = 20, rounds = 20 } = {}): { a: number; b: number; ratio: number } {
   for (let i = 0; i < 100; i++) { a(); b(); }
-  const ta: number[] = [], tb: number[] = [];
-  for (let round = 0; round < 20; round++) {
-    let t0 = performance.now();
-    for (let i = 0; i < 20; i++) a();
-    ta.push((performance.now() - t0) * 1000 / 20);
-    t0 = performance.now();
-    for (let i = 0; i < 20; i++) b();
-    tb.push((performance.now() - t0) * 1000 / 20);
+  const block = (f: () => void) => { const t0 = performance.now(); for (let i = 0; i < calls; i++) f(); return (performance.now() - t0) * 1000 / calls; };
+  const ta: number[] = [], tb: number[] = [], ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let x: number, y: number;
+    if (round % 2 === 0) { x = block(a); y = block(b); } else { y = block(b); x = block(a); }
+    ta.push(x); tb.push(y); ratios.push(x / y);
   }
-  return { a: median(ta), b: median(tb) };
+  return { a: median(ta), b: median(tb), ratio: median(ratios) };
 }
