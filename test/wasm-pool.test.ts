@@ -47,6 +47,8 @@ test('a trap inside a worker surfaces as an Error in the caller, and the pool ke
   assert.throws(() => runChunks('gemm', bad, [0, 0, 8], scratch), /^Error: (wasm worker \d+: )?gemm: .*memory access out of bounds/);
   // The caller's own chunk failing is an Error too.
   assert.throws(() => runChunks('gemm', bad, [0, 8, 8], scratch), /gemm: .*out of bounds/);
+  // And a call kept whole on the calling thread (one chunk: no hand-off at all).
+  assert.throws(() => runChunks('gemm', bad, [0, 8], scratch), /^Error: gemm: .*out of bounds/);
   // Still usable afterwards.
   const a = wasmAlloc(8 * 4).fill(1), b = wasmAlloc(4 * 4).fill(2), c = wasmAlloc(8 * 4);
   runChunks('gemm', writeParams([a.byteOffset, b.byteOffset, c.byteOffset, 8, 4, 4, 0, 0, 0]), [0, 4, 8], scratch);

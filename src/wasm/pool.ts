@@ -256,6 +256,27 @@ function noteWait(ownMs: number, waitMs: number): void {
   waitTotalMs += waitMs;
 }
 
+/** The Error a failure (a trap) inside `kernel` surfaces as: the kernel named, then the runtime's message. */
+function kernelError(kernel: PoolKernel, error: unknown): Error {
+  return new Error(`${kernel}: ${(error as Error).message}`);
+}
+
+/**
+ * Runs kernel on items [begin, end) on this thread. Returns its failure rather than throwing, so a
+ * chunk taken back inside collect() cannot have its Error overwritten by collect's result (it was:
+ * a trap there went unreported).
+ */
+function runOnThisThread(
+  rt: ReturnType<typeof getRuntime>, kernel: PoolKernel, params: number, begin: number, end: number, scratch: number,
+): Error | null {
+  try {
+    rt.exports[kernel](params, begin, end, scratch);
+    return null;
+  } catch (error) {
+    return kernelError(kernel, error);
+  }
+}
+
 /**
  * Run kernel(params, bounds[t], bounds[t+1], scratch[t]) for every chunk t: chunk 0 on this thread,
  * the others posted to workers. Once its own chunk is done the caller takes back every posted chunk no
@@ -270,11 +291,8 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
   if (chunks > threads) throw new Error(`bounds: expected at most ${threads} chunks, got ${chunks}`);
   if (chunks === 1) {
     // Work kept on this thread (most of a training step's small kernels): no hand-off to set up.
-    try {
-      rt.exports[kernel](params, bounds[0], bounds[1], scratchPtrs[0]);
-    } catch (error) {
-      throw new Error(`${kernel}: ${(error as Error).message}`);
-    }
+    const failure = runOnThisThread(rt, kernel, params, bounds[0], bounds[1], scratchPtrs[0]);
+    if (failure) throw failure;
     return;
   }
   if (chunks > 1) spawnMissing();
@@ -287,16 +305,7 @@ export function runChunks(kernel: PoolKernel, params: number, bounds: number[], 
     if (post(w, MODE_CHUNK, id, params, bounds[t], bounds[t + 1], scratchPtrs[t], startedAt)) posted.push({ w, t });
     else mine.push(t);
   }
-  // Returns its failure rather than setting a shared variable, so a chunk taken back inside collect()
-  // cannot have its Error overwritten by collect's result (it was: a trap there went unreported).
-  const runHere = (t: number): Error | null => {
-    try {
-      rt.exports[kernel](params, bounds[t], bounds[t + 1], scratchPtrs[t]);
-      return null;
-    } catch (error) {
-      return new Error(`${kernel}: ${(error as Error).message}`);
-    }
-  };
+  const runHere = (t: number) => runOnThisThread(rt, kernel, params, bounds[t], bounds[t + 1], scratchPtrs[t]);
   let failure: Error | null = null;
   for (const t of mine) failure ??= runHere(t);
   failure = collect(posted, kernel, startedAt, runHere, failure);
@@ -328,7 +337,7 @@ export function runShared(kernel: PoolKernel, params: number, total: number, gra
   try {
     runSharedJob(control, rt.exports[kernel], params, scratchPtrs[0]);
   } catch (error) {
-    failure = new Error(`${kernel}: ${(error as Error).message}`);
+    failure = kernelError(kernel, error);
   }
   // Unclaimed workers have nothing left to do: the queue is empty (or the call has failed).
   failure = collect(posted, kernel, startedAt, null, failure);
