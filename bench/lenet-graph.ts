@@ -67,8 +67,8 @@ const batchOf = (d: Data, i: number, size: number) => {
 function benchOurs(train: Data, test: Data, engine: string, backend: BackendName, inferImages: number): Result {
   setBackend(backend);
   const { sess, yPred, trainOp, feeds } = lenetSession();
-  const epochImages = Math.min(EPOCH, train.n);
-  const batchAt = (i: number) => { const b = batchOf({ ...train, n: epochImages }, i, BATCH); return feeds(b.x, b.y, b.size); };
+  const epoch: Data = { ...train, n: Math.min(EPOCH, train.n) };
+  const batchAt = (i: number) => { const b = batchOf(epoch, i, BATCH); return feeds(b.x, b.y, b.size); };
   const steps = backend === 'reference' ? REFERENCE_STEPS : STEPS;
   const stepMs = timeCalls((i) => sess.run(trainOp, batchAt(i % EPOCH_STEPS)), steps, WARMUP) / steps;
   const batches = Math.ceil(inferImages / INFER_BATCH);
